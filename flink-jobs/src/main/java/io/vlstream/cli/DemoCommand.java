@@ -1,0 +1,196 @@
+package io.vlstream.cli;
+
+import io.vlstream.avro.DeadLetter;
+import io.vlstream.avro.GroundedCaption;
+import io.vlstream.avro.AlignmentScore;
+import io.vlstream.avro.Instruction;
+import io.vlstream.avro.VideoFrame;
+import io.vlstream.fetch.SampleMedia;
+import io.vlstream.jobs.VlstreamOptions;
+import io.vlstream.local.LocalVlstream;
+import io.vlstream.local.TopicReader;
+import io.vlstream.media.VideoFileFrames;
+import io.vlstream.model.builtin.BuiltinModels;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vlstream demo}: a real Kafka broker, the job on a Flink MiniCluster, the built-in
+ * detector, a real video and an instruction; prints grounded captions as they are committed.
+ */
+@Command(
+        name = "demo",
+        description =
+                "Run vlstream end to end on this machine: Kafka broker + Flink MiniCluster +"
+                        + " built-in model + sample video (vtest.avi) and print grounded captions.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--video",
+            description = "Video file to stream (default: vtest.avi from Debian's opencv-doc).")
+    Path video;
+
+    @Option(
+            names = "--instruction",
+            defaultValue = "people walking near a parked van",
+            description = "What to look for (default: ${DEFAULT-VALUE}).")
+    String instruction;
+
+    @Option(
+            names = "--frames",
+            defaultValue = "0",
+            description = "Stream at most this many frames (0: the whole video).")
+    int maxFrames;
+
+    @Option(
+            names = "--fps",
+            defaultValue = "0",
+            description = "Publish at this many frames/s like a live camera (0: as fast as possible).")
+    double fps;
+
+    @Option(names = "--stream", defaultValue = "vtest", description = "Stream id of the video.")
+    String streamId;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(
+            names = {"-D", "--set"},
+            description = "A vlstream setting, key=value (see 'vlstream options').")
+    Map<String, String> settings = new HashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Console out = new Console();
+        out.heading("vlstream demo");
+        Path videoFile = video != null ? video : SampleMedia.vtestAvi();
+        out.step("video         " + videoFile);
+        out.step("model         " + BuiltinModels.cocoCenterNetSavedModel());
+        out.step("instruction   \"" + instruction + "\"");
+
+        Configuration conf = new Configuration();
+        conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(3));
+        conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+        settings.forEach(conf::setString);
+        long started = System.nanoTime();
+        long ptsBase = System.currentTimeMillis() * 1_000;
+        CaptionPrinter printer = new CaptionPrinter(out, ptsBase);
+        try (LocalVlstream local = LocalVlstream.start(conf, parallelism);
+                TopicReader<GroundedCaption> captions =
+                        new TopicReader<>(
+                                local.bootstrapServers(),
+                                local.settings().topics().captions(),
+                                GroundedCaption.class,
+                                printer::print);
+                TopicReader<AlignmentScore> scores =
+                        new TopicReader<>(
+                                local.bootstrapServers(),
+                                local.settings().topics().scores(),
+                                AlignmentScore.class,
+                                null);
+                TopicReader<DeadLetter> deadLetters =
+                        new TopicReader<>(
+                                local.bootstrapServers(),
+                                local.settings().topics().deadLetters(),
+                                DeadLetter.class,
+                                out::deadLetter)) {
+            out.step("kafka         " + local.bootstrapServers() + " (embedded KRaft broker)");
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironment(
+                            parallelism, LocalFlink.withPrometheus(new Configuration()));
+            JobClient job = local.submit(env, b -> b);
+            out.step("flink job     " + job.getJobID() + " on a MiniCluster, parallelism " + parallelism);
+            out.step("metrics       " + LocalFlink.prometheusAddress());
+
+            Instruction demoInstruction =
+                    Instruction.newBuilder()
+                            .setInstructionId("demo")
+                            .setText(instruction)
+                            .setUpdatedAtMicros(System.currentTimeMillis() * 1_000)
+                            .build();
+            local.applyInstruction("demo", demoInstruction, Duration.ofMinutes(2));
+            out.step("instruction   applied by every operator");
+
+            int published = publish(local, videoFile, ptsBase, out);
+
+            out.step("waiting for every frame to be scored ...");
+            List<AlignmentScore> scored =
+                    awaitScores(scores, published, out, Duration.ofMinutes(15));
+            // The last moment closes when the stream has been quiet for the quiet timeout.
+            Duration settle =
+                    local.settings().quietTimeout().plus(local.settings().checkpointInterval().multipliedBy(3));
+            Thread.sleep(settle.toMillis());
+            List<GroundedCaption> all = captions.records();
+            job.cancel().get();
+            out.summary(
+                    published,
+                    scored.size(),
+                    all,
+                    deadLetters.records().size(),
+                    Duration.ofNanos(System.nanoTime() - started));
+            return all.isEmpty() ? 1 : 0;
+        }
+    }
+
+    private int publish(LocalVlstream local, Path videoFile, long ptsBase, Console out)
+            throws Exception {
+        int published = 0;
+        long start = System.nanoTime();
+        try (VideoFileFrames frames =
+                VideoFileFrames.open(
+                        videoFile,
+                        VideoFileFrames.Options.defaults()
+                                .withStreamId(streamId)
+                                .withPtsBaseMicros(ptsBase)
+                                .withMaxFrames(maxFrames))) {
+            Progress progress = new Progress(out, "frames published", frames.frameCountHint());
+            while (frames.hasNext()) {
+                VideoFrame frame = frames.next();
+                if (fps > 0) {
+                    long due = start + (long) (published * 1e9 / fps);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+                local.publishFrame(frame);
+                published++;
+                progress.update(published);
+            }
+            local.flushFrames();
+            progress.done(published);
+        }
+        return published;
+    }
+
+    private static List<AlignmentScore> awaitScores(
+            TopicReader<AlignmentScore> scores, int expected, Console out, Duration timeout)
+            throws InterruptedException {
+        Progress progress = new Progress(out, "frames scored", expected);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<AlignmentScore> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            seen = scores.records();
+            progress.update(seen.size());
+            if (seen.size() >= expected) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        progress.done(seen.size());
+        return seen;
+    }
+}

@@ -1,0 +1,26 @@
+package io.vlstream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vlstream} command-line tool. */
+@Command(
+        name = "vlstream",
+        mixinStandardHelpOptions = true,
+        version = "vlstream 0.1.0",
+        description = "Instruction-guided video understanding on Kafka with Apache Flink.",
+        subcommands = {DemoCommand.class, BenchCommand.class, OptionsCommand.class})
+public final class VlstreamCli implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        int exit = new CommandLine(new VlstreamCli()).execute(args);
+        System.exit(exit);
+    }
+}

@@ -1,0 +1,127 @@
+package io.vlstream.jobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+
+/** vlstream's settings, read once from a Flink {@link Configuration} and checked. */
+public record JobSettings(
+        String bootstrapServers,
+        Properties kafkaProperties,
+        String groupId,
+        Topics topics,
+        String transactionalIdPrefix,
+        Duration transactionTimeout,
+        Duration maxOutOfOrderness,
+        Duration idleTimeout,
+        int maxRecordBytes,
+        int maxImageWidth,
+        int maxImageHeight,
+        float detectorMinScore,
+        int detectorThreads,
+        float scoreThreshold,
+        Duration quietTimeout,
+        Duration textRetention,
+        Duration checkpointInterval)
+        implements Serializable {
+
+    /** The six topic names. */
+    public record Topics(
+            String frames,
+            String instructions,
+            String texts,
+            String captions,
+            String scores,
+            String deadLetters)
+            implements Serializable {}
+
+    /** Reads and checks every {@link VlstreamOptions} value. */
+    public static JobSettings from(Configuration conf) {
+        JobSettings settings =
+                new JobSettings(
+                        conf.get(VlstreamOptions.BOOTSTRAP_SERVERS),
+                        kafkaProperties(conf.get(VlstreamOptions.KAFKA_PROPERTIES_FILE)),
+                        conf.get(VlstreamOptions.GROUP_ID),
+                        new Topics(
+                                conf.get(VlstreamOptions.TOPIC_FRAMES),
+                                conf.get(VlstreamOptions.TOPIC_INSTRUCTIONS),
+                                conf.get(VlstreamOptions.TOPIC_TEXTS),
+                                conf.get(VlstreamOptions.TOPIC_CAPTIONS),
+                                conf.get(VlstreamOptions.TOPIC_SCORES),
+                                conf.get(VlstreamOptions.TOPIC_DLQ)),
+                        conf.get(VlstreamOptions.TRANSACTIONAL_ID_PREFIX),
+                        conf.get(VlstreamOptions.TRANSACTION_TIMEOUT),
+                        conf.get(VlstreamOptions.MAX_OUT_OF_ORDERNESS),
+                        conf.get(VlstreamOptions.IDLE_TIMEOUT),
+                        conf.get(VlstreamOptions.MAX_RECORD_BYTES),
+                        conf.get(VlstreamOptions.MAX_IMAGE_WIDTH),
+                        conf.get(VlstreamOptions.MAX_IMAGE_HEIGHT),
+                        conf.get(VlstreamOptions.DETECTOR_MIN_SCORE),
+                        conf.get(VlstreamOptions.DETECTOR_THREADS),
+                        conf.get(VlstreamOptions.SCORE_THRESHOLD),
+                        conf.get(VlstreamOptions.QUIET_TIMEOUT),
+                        conf.get(VlstreamOptions.TEXT_RETENTION),
+                        conf.get(VlstreamOptions.CHECKPOINT_INTERVAL));
+        settings.check();
+        return settings;
+    }
+
+    private void check() {
+        require(!bootstrapServers.isBlank(), VlstreamOptions.BOOTSTRAP_SERVERS.key(), "is empty");
+        require(
+                transactionTimeout.compareTo(Duration.ofMinutes(15)) <= 0
+                        || kafkaProperties.containsKey("transaction.timeout.ms"),
+                VlstreamOptions.TRANSACTION_TIMEOUT.key(),
+                "exceeds the brokers' default transaction.max.timeout.ms of 15 min; lower it or"
+                        + " raise the brokers' limit and set transaction.timeout.ms explicitly");
+        require(maxRecordBytes > 0, VlstreamOptions.MAX_RECORD_BYTES.key(), "must be positive");
+        require(
+                maxImageWidth > 0 && maxImageHeight > 0,
+                VlstreamOptions.MAX_IMAGE_WIDTH.key() + "/" + VlstreamOptions.MAX_IMAGE_HEIGHT.key(),
+                "must be positive");
+        require(
+                detectorMinScore >= 0 && detectorMinScore <= 1,
+                VlstreamOptions.DETECTOR_MIN_SCORE.key(),
+                "must be in [0, 1]");
+        require(
+                scoreThreshold > 0 && scoreThreshold <= 1,
+                VlstreamOptions.SCORE_THRESHOLD.key(),
+                "must be in (0, 1]");
+        require(detectorThreads > 0, VlstreamOptions.DETECTOR_THREADS.key(), "must be positive");
+        require(
+                !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
+                VlstreamOptions.CHECKPOINT_INTERVAL.key(),
+                "must be positive: the exactly-once sinks commit on checkpoints");
+    }
+
+    private static void require(boolean ok, String key, String problem) {
+        if (!ok) {
+            throw new IllegalArgumentException("Setting '" + key + "' " + problem + ".");
+        }
+    }
+
+    private static Properties kafkaProperties(String file) {
+        Properties properties = new Properties();
+        if (file == null || file.isBlank()) {
+            return properties;
+        }
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "Cannot read Kafka properties file '"
+                            + file
+                            + "' ("
+                            + VlstreamOptions.KAFKA_PROPERTIES_FILE.key()
+                            + "): "
+                            + e.getMessage(),
+                    e);
+        }
+        return properties;
+    }
+}

@@ -1,0 +1,263 @@
+package io.vlstream.jobs;
+
+import io.vlstream.analysis.AnalyzeFrames;
+import io.vlstream.analysis.DetectorFactory;
+import io.vlstream.avro.AlignmentScore;
+import io.vlstream.avro.DeadLetter;
+import io.vlstream.avro.GroundedCaption;
+import io.vlstream.avro.TimedText;
+import io.vlstream.avro.internal.CompiledInstruction;
+import io.vlstream.avro.internal.FrameAnalysis;
+import io.vlstream.avro.internal.FrameEnvelope;
+import io.vlstream.avro.internal.InstructionEnvelope;
+import io.vlstream.avro.internal.ScoredFrame;
+import io.vlstream.avro.internal.TextEnvelope;
+import io.vlstream.decode.DeadLetters;
+import io.vlstream.decode.RejectFailedFrames;
+import io.vlstream.grounding.AlignTimedTexts;
+import io.vlstream.grounding.ValidateTexts;
+import io.vlstream.instruction.CompileInstructions;
+import io.vlstream.instruction.InstructionState;
+import io.vlstream.kafka.ControlStreamWatermarks;
+import io.vlstream.kafka.FrameEnvelopeDeserializer;
+import io.vlstream.scoring.ScoreFrames;
+import io.vlstream.selection.SelectMoments;
+import io.vlstream.selection.SelectionKey;
+import io.vlstream.selection.SelectionPolicy;
+import java.util.Objects;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The vlstream dataflow: frames, instructions and timed texts in; grounded captions, alignment
+ * scores and dead letters out. It takes its sources and sinks from its builder: {@link
+ * VlstreamJobMain} plugs in Kafka, tests plug in what they need.
+ */
+public final class VlstreamJob {
+
+    private final JobSettings settings;
+    private final DetectorFactory detectors;
+    private final Source<FrameEnvelope, ?, ?> frames;
+    private final Source<InstructionEnvelope, ?, ?> instructions;
+    private final Source<TextEnvelope, ?, ?> texts;
+    private final Sink<GroundedCaption> captions;
+    private final Sink<AlignmentScore> scores;
+    private final Sink<DeadLetter> deadLetters;
+    private final MapFunction<GroundedCaption, GroundedCaption> beforeCaptionSink;
+
+    private VlstreamJob(Builder b) {
+        this.settings = b.settings;
+        this.detectors = b.detectors;
+        this.frames = b.frames;
+        this.instructions = b.instructions;
+        this.texts = b.texts;
+        this.captions = b.captions;
+        this.scores = b.scores;
+        this.deadLetters = b.deadLetters;
+        this.beforeCaptionSink = b.beforeCaptionSink;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Checkpointing for the exactly-once sinks; call before {@link #addTo}. */
+    public static void configure(StreamExecutionEnvironment env, JobSettings settings) {
+        env.enableCheckpointing(
+                settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+
+    /** Adds the dataflow to {@code env}. */
+    public void addTo(StreamExecutionEnvironment env) {
+        WatermarkStrategy<FrameEnvelope> frameTime =
+                WatermarkStrategy.<FrameEnvelope>forBoundedOutOfOrderness(
+                                settings.maxOutOfOrderness())
+                        .withTimestampAssigner(
+                                (envelope, ts) -> FrameEnvelopeDeserializer.eventTimeMillis(envelope))
+                        .withIdleness(settings.idleTimeout());
+
+        SingleOutputStreamOperator<FrameEnvelope> decoded =
+                env.fromSource(frames, frameTime, "frames")
+                        .uid("frames-source")
+                        .process(new RejectFailedFrames())
+                        .name("decode + validate frames")
+                        .uid("decode-frames");
+
+        // Rebalanced: a few busy streams must still spread over every model instance.
+        SingleOutputStreamOperator<FrameAnalysis> analyses =
+                decoded.rebalance()
+                        .process(new AnalyzeFrames(detectors))
+                        .name("analyze frames (detector)")
+                        .uid("analyze-frames");
+
+        SingleOutputStreamOperator<CompiledInstruction> compiled =
+                env.fromSource(
+                                instructions,
+                                ControlStreamWatermarks.<InstructionEnvelope>create(),
+                                "instructions")
+                        .setParallelism(1)
+                        .uid("instructions-source")
+                        .process(new CompileInstructions(settings.scoreThreshold()))
+                        .setParallelism(1)
+                        .name("compile instructions")
+                        .uid("compile-instructions");
+        BroadcastStream<CompiledInstruction> activeInstructions =
+                compiled.broadcast(InstructionState.DESCRIPTOR);
+
+        SingleOutputStreamOperator<ScoredFrame> scored =
+                analyses.connect(activeInstructions)
+                        .process(new ScoreFrames(settings.detectorMinScore()))
+                        .name("score frames per instruction")
+                        .uid("score-frames");
+
+        SingleOutputStreamOperator<GroundedCaption> moments =
+                scored.keyBy(new SelectionKey())
+                        .connect(activeInstructions)
+                        .process(
+                                new SelectMoments(
+                                        SelectionPolicy.defaults(),
+                                        settings.quietTimeout().toMillis()))
+                        .name("select moments + caption")
+                        .uid("select-moments");
+
+        SingleOutputStreamOperator<TimedText> validTexts =
+                env.fromSource(texts, ControlStreamWatermarks.<TextEnvelope>create(), "texts")
+                        .uid("texts-source")
+                        .process(new ValidateTexts())
+                        .name("validate texts")
+                        .uid("validate-texts");
+        SingleOutputStreamOperator<AlignmentScore> textScores =
+                analyses.keyBy(new AnalysisStream())
+                        .connect(validTexts.keyBy(new TextStream()))
+                        .process(
+                                new AlignTimedTexts(
+                                        settings.detectorMinScore(),
+                                        settings.textRetention().toMillis()))
+                        .name("align timed texts")
+                        .uid("align-texts");
+
+        DataStream<GroundedCaption> captionsOut =
+                beforeCaptionSink == null
+                        ? moments
+                        : moments.map(beforeCaptionSink).name("before caption sink").uid("tap");
+        captionsOut.sinkTo(captions).name("captions sink").uid("captions-sink");
+        scored.getSideOutput(ScoreFrames.SCORES)
+                .union(textScores)
+                .sinkTo(scores)
+                .name("scores sink")
+                .uid("scores-sink");
+        decoded.getSideOutput(DeadLetters.TAG)
+                .union(
+                        analyses.getSideOutput(DeadLetters.TAG),
+                        compiled.getSideOutput(DeadLetters.TAG),
+                        validTexts.getSideOutput(DeadLetters.TAG))
+                .sinkTo(deadLetters)
+                .name("dead-letter sink")
+                .uid("dlq-sink");
+    }
+
+    /** Key of frame analyses for text alignment: the stream. */
+    private static final class AnalysisStream implements KeySelector<FrameAnalysis, String> {
+        @Override
+        public String getKey(FrameAnalysis analysis) {
+            return analysis.getStreamId();
+        }
+    }
+
+    /** Key of timed texts: the stream. */
+    private static final class TextStream implements KeySelector<TimedText, String> {
+        @Override
+        public String getKey(TimedText text) {
+            return text.getStreamId();
+        }
+    }
+
+    /** Builder: every source, sink and the detector are required; the caption tap is optional. */
+    public static final class Builder {
+        private JobSettings settings;
+        private DetectorFactory detectors;
+        private Source<FrameEnvelope, ?, ?> frames;
+        private Source<InstructionEnvelope, ?, ?> instructions;
+        private Source<TextEnvelope, ?, ?> texts;
+        private Sink<GroundedCaption> captions;
+        private Sink<AlignmentScore> scores;
+        private Sink<DeadLetter> deadLetters;
+        private MapFunction<GroundedCaption, GroundedCaption> beforeCaptionSink;
+
+        public Builder setSettings(JobSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        public Builder setDetectorFactory(DetectorFactory detectors) {
+            this.detectors = detectors;
+            return this;
+        }
+
+        public Builder setFrameSource(Source<FrameEnvelope, ?, ?> frames) {
+            this.frames = frames;
+            return this;
+        }
+
+        public Builder setInstructionSource(Source<InstructionEnvelope, ?, ?> instructions) {
+            this.instructions = instructions;
+            return this;
+        }
+
+        public Builder setTextSource(Source<TextEnvelope, ?, ?> texts) {
+            this.texts = texts;
+            return this;
+        }
+
+        public Builder setCaptionSink(Sink<GroundedCaption> captions) {
+            this.captions = captions;
+            return this;
+        }
+
+        public Builder setScoreSink(Sink<AlignmentScore> scores) {
+            this.scores = scores;
+            return this;
+        }
+
+        public Builder setDeadLetterSink(Sink<DeadLetter> deadLetters) {
+            this.deadLetters = deadLetters;
+            return this;
+        }
+
+        /** Optional: a function every caption passes through before its sink (auditing, tests). */
+        public Builder withBeforeCaptionSink(MapFunction<GroundedCaption, GroundedCaption> fn) {
+            this.beforeCaptionSink = fn;
+            return this;
+        }
+
+        public VlstreamJob build() {
+            require(settings, "settings", "setSettings(JobSettings.from(conf))");
+            require(detectors, "detector factory", "setDetectorFactory(...)");
+            require(frames, "frame source", "setFrameSource(KafkaIo.frames(settings))");
+            require(
+                    instructions,
+                    "instruction source",
+                    "setInstructionSource(KafkaIo.instructions(settings))");
+            require(texts, "text source", "setTextSource(KafkaIo.texts(settings))");
+            require(captions, "caption sink", "setCaptionSink(KafkaIo.captions(settings))");
+            require(scores, "score sink", "setScoreSink(KafkaIo.scores(settings))");
+            require(
+                    deadLetters,
+                    "dead-letter sink",
+                    "setDeadLetterSink(KafkaIo.deadLetters(settings))");
+            return new VlstreamJob(this);
+        }
+
+        private static void require(Object value, String what, String how) {
+            Objects.requireNonNull(value, () -> "VlstreamJob needs a " + what + ": call " + how);
+        }
+    }
+}

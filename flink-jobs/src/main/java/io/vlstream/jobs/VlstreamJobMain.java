@@ -1,0 +1,53 @@
+package io.vlstream.jobs;
+
+import io.vlstream.analysis.DetectorFactory;
+import io.vlstream.kafka.KafkaIo;
+import io.vlstream.model.builtin.BuiltinModels;
+import io.vlstream.model.tf.DetectorSettings;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * Entry point of the job jar on a Flink cluster: {@code flink run vlstream-flink-jobs-*-job.jar
+ * --vlstream.kafka.bootstrap-servers kafka:9092 ...}; every {@link VlstreamOptions} key can be
+ * given as {@code --key value} or in Flink's config.yaml.
+ */
+public final class VlstreamJobMain {
+
+    private VlstreamJobMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Configuration conf = Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        JobSettings settings = JobSettings.from(conf);
+        VlstreamJob.configure(env, settings);
+        kafkaJob(settings).addTo(env);
+        env.execute("vlstream");
+    }
+
+    /** The job on Kafka with the built-in detector. */
+    public static VlstreamJob kafkaJob(JobSettings settings) {
+        return VlstreamJob.builder()
+                .setSettings(settings)
+                .setDetectorFactory(builtinDetector(settings))
+                .setFrameSource(KafkaIo.frames(settings))
+                .setInstructionSource(KafkaIo.instructions(settings))
+                .setTextSource(KafkaIo.texts(settings))
+                .setCaptionSink(KafkaIo.captions(settings))
+                .setScoreSink(KafkaIo.scores(settings))
+                .setDeadLetterSink(KafkaIo.deadLetters(settings))
+                .build();
+    }
+
+    /** The built-in COCO detector, fetched and converted on first use where the task runs. */
+    public static DetectorFactory builtinDetector(JobSettings settings) {
+        float minScore = settings.detectorMinScore();
+        int threads = settings.detectorThreads();
+        return () ->
+                BuiltinModels.cocoCenterNet(
+                        DetectorSettings.defaults()
+                                .withMinScore(minScore)
+                                .withIntraOpThreads(threads));
+    }
+}

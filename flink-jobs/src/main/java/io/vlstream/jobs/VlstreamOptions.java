@@ -1,0 +1,212 @@
+package io.vlstream.jobs;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.description.HtmlFormatter;
+
+/** Every vlstream setting, with its default and description; read once into {@link JobSettings}. */
+public final class VlstreamOptions {
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("vlstream.kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("localhost:9092")
+                    .withDescription("Kafka bootstrap servers for every vlstream topic.");
+
+    public static final ConfigOption<String> KAFKA_PROPERTIES_FILE =
+            ConfigOptions.key("vlstream.kafka.properties-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Optional Java properties file with extra Kafka client settings"
+                                    + " (SASL/SSL and the like), applied to every source and sink.");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("vlstream.kafka.group-id")
+                    .stringType()
+                    .defaultValue("vlstream")
+                    .withDescription(
+                            "Consumer group prefix; each source uses <prefix>-frames,"
+                                    + " <prefix>-instructions and <prefix>-texts.");
+
+    public static final ConfigOption<String> TOPIC_FRAMES =
+            ConfigOptions.key("vlstream.topic.frames")
+                    .stringType()
+                    .defaultValue("vlstream.frames")
+                    .withDescription("Topic of VideoFrame records (key: stream id).");
+
+    public static final ConfigOption<String> TOPIC_INSTRUCTIONS =
+            ConfigOptions.key("vlstream.topic.instructions")
+                    .stringType()
+                    .defaultValue("vlstream.instructions")
+                    .withDescription(
+                            "Compacted topic of Instruction records (key: instruction id).");
+
+    public static final ConfigOption<String> TOPIC_TEXTS =
+            ConfigOptions.key("vlstream.topic.texts")
+                    .stringType()
+                    .defaultValue("vlstream.texts")
+                    .withDescription("Topic of TimedText records (key: stream id).");
+
+    public static final ConfigOption<String> TOPIC_CAPTIONS =
+            ConfigOptions.key("vlstream.topic.captions")
+                    .stringType()
+                    .defaultValue("vlstream.captions")
+                    .withDescription("Topic the GroundedCaption records go to.");
+
+    public static final ConfigOption<String> TOPIC_SCORES =
+            ConfigOptions.key("vlstream.topic.scores")
+                    .stringType()
+                    .defaultValue("vlstream.scores")
+                    .withDescription("Topic the AlignmentScore records go to.");
+
+    public static final ConfigOption<String> TOPIC_DLQ =
+            ConfigOptions.key("vlstream.topic.dlq")
+                    .stringType()
+                    .defaultValue("vlstream.dlq")
+                    .withDescription("Topic the DeadLetter records go to.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("vlstream.kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("vlstream")
+                    .withDescription(
+                            "Prefix of the exactly-once sinks' transactional ids; unique per job"
+                                    + " on one cluster.");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            ConfigOptions.key("vlstream.kafka.transaction-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "Kafka transaction timeout of the sinks; must not exceed the"
+                                    + " brokers' transaction.max.timeout.ms (15 min by default).");
+
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
+            ConfigOptions.key("vlstream.frames.max-out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(500))
+                    .withDescription("How late (in event time) a frame may arrive and still count.");
+
+    public static final ConfigOption<Duration> IDLE_TIMEOUT =
+            ConfigOptions.key("vlstream.frames.idle-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "A frames partition silent this long stops holding back the watermark.");
+
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES =
+            ConfigOptions.key("vlstream.frames.max-record-bytes")
+                    .intType()
+                    .defaultValue(8 * 1024 * 1024)
+                    .withDescription("Largest accepted record; checked before any decoding.");
+
+    public static final ConfigOption<Integer> MAX_IMAGE_WIDTH =
+            ConfigOptions.key("vlstream.frames.max-width")
+                    .intType()
+                    .defaultValue(7680)
+                    .withDescription("Widest accepted image, checked from its header before decoding.");
+
+    public static final ConfigOption<Integer> MAX_IMAGE_HEIGHT =
+            ConfigOptions.key("vlstream.frames.max-height")
+                    .intType()
+                    .defaultValue(4320)
+                    .withDescription(
+                            "Tallest accepted image, checked from its header before decoding.");
+
+    public static final ConfigOption<Float> DETECTOR_MIN_SCORE =
+            ConfigOptions.key("vlstream.detector.min-score")
+                    .floatType()
+                    .defaultValue(0.3f)
+                    .withDescription("Detections below this confidence are not used.");
+
+    public static final ConfigOption<Integer> DETECTOR_THREADS =
+            ConfigOptions.key("vlstream.detector.threads")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription("TensorFlow intra-op threads per detector instance.");
+
+    public static final ConfigOption<Float> SCORE_THRESHOLD =
+            ConfigOptions.key("vlstream.selection.score-threshold")
+                    .floatType()
+                    .defaultValue(0.5f)
+                    .withDescription(
+                            "Frame score that opens a moment, for instructions that set none.");
+
+    public static final ConfigOption<Duration> QUIET_TIMEOUT =
+            ConfigOptions.key("vlstream.selection.quiet-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "Processing time without frames after which a stream's open moments"
+                                    + " are closed and captioned.");
+
+    public static final ConfigOption<Duration> TEXT_RETENTION =
+            ConfigOptions.key("vlstream.texts.frame-retention")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(2))
+                    .withDescription(
+                            "Event time for which frame analyses are kept to check timed texts"
+                                    + " against.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("vlstream.checkpoint-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(2))
+                    .withDescription(
+                            "Checkpoint interval; outputs become visible to read_committed"
+                                    + " consumers at each checkpoint.");
+
+    private VlstreamOptions() {}
+
+    /** Every option declared here, in declaration order. */
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> options = new ArrayList<>();
+        for (Field field : VlstreamOptions.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers())
+                    && ConfigOption.class.isAssignableFrom(field.getType())) {
+                try {
+                    options.add((ConfigOption<?>) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return options;
+    }
+
+    /** The README's configuration table, generated from the options. */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder("| key | default | description |\n|---|---|---|\n");
+        for (ConfigOption<?> option : all()) {
+            Object value = option.hasDefaultValue() ? option.defaultValue() : null;
+            String shown =
+                    value == null
+                            ? "(none)"
+                            : value instanceof Duration d ? formatDuration(d) : value.toString();
+            table.append("| `")
+                    .append(option.key())
+                    .append("` | `")
+                    .append(shown)
+                    .append("` | ")
+                    .append(new HtmlFormatter().format(option.description()).replace("|", "\\|"))
+                    .append(" |\n");
+        }
+        return table.toString();
+    }
+
+    private static String formatDuration(Duration d) {
+        if (d.toMillis() % 60_000 == 0) {
+            return d.toMinutes() + " min";
+        }
+        if (d.toMillis() % 1000 == 0) {
+            return d.toSeconds() + " s";
+        }
+        return d.toMillis() + " ms";
+    }
+}

@@ -1,0 +1,63 @@
+package io.vlstream.kafka;
+
+import io.vlstream.avro.SourceRef;
+import io.vlstream.avro.internal.Failure;
+import io.vlstream.decode.DecodeLimits;
+import io.vlstream.decode.Decoded;
+import io.vlstream.decode.DeadLetters;
+import io.vlstream.decode.RecordDecoder;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Reads a Kafka record into an envelope that holds the decoded record or why it could not be
+ * decoded, with its topic, partition and offset. Never throws on bad input: a record that
+ * cannot be read must reach the DLQ, not restart the job.
+ *
+ * @param <R> the record type on the topic
+ * @param <E> the envelope type the job works with
+ */
+abstract class EnvelopeDeserializer<R extends SpecificRecord, E>
+        implements KafkaRecordDeserializationSchema<E> {
+
+    private final Class<R> recordClass;
+    private final Class<E> envelopeClass;
+    private final DecodeLimits limits;
+    private transient RecordDecoder<R> decoder;
+
+    EnvelopeDeserializer(Class<R> recordClass, Class<E> envelopeClass, DecodeLimits limits) {
+        this.recordClass = recordClass;
+        this.envelopeClass = envelopeClass;
+        this.limits = limits;
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<E> out) {
+        if (decoder == null) {
+            decoder = new RecordDecoder<>(recordClass, limits);
+        }
+        SourceRef source = new SourceRef(record.topic(), record.partition(), record.offset());
+        long now = DeadLetters.nowMicros();
+        if (record.value() == null && isTombstoneAllowed()) {
+            out.collect(envelope(source, now, record.key(), null, null));
+            return;
+        }
+        Decoded<R> decoded = decoder.decode(record.value(), record.key());
+        out.collect(envelope(source, now, record.key(), decoded.record(), decoded.failure()));
+    }
+
+    /** Whether a null value is a tombstone (compacted topics) rather than an empty payload. */
+    boolean isTombstoneAllowed() {
+        return false;
+    }
+
+    abstract E envelope(SourceRef source, long receivedAtMicros, byte[] key, R record, Failure failure);
+
+    @Override
+    public TypeInformation<E> getProducedType() {
+        return TypeInformation.of(envelopeClass);
+    }
+}

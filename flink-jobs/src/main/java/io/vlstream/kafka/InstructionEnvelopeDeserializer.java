@@ -1,0 +1,42 @@
+package io.vlstream.kafka;
+
+import io.vlstream.avro.Instruction;
+import io.vlstream.avro.SourceRef;
+import io.vlstream.avro.internal.Failure;
+import io.vlstream.avro.internal.InstructionEnvelope;
+import io.vlstream.decode.DecodeLimits;
+import java.nio.charset.StandardCharsets;
+
+/** Instructions topic → {@link InstructionEnvelope}; a null value is a tombstone (retirement). */
+public final class InstructionEnvelopeDeserializer
+        extends EnvelopeDeserializer<Instruction, InstructionEnvelope> {
+
+    public InstructionEnvelopeDeserializer(DecodeLimits limits) {
+        super(Instruction.class, InstructionEnvelope.class, limits);
+    }
+
+    @Override
+    boolean isTombstoneAllowed() {
+        return true;
+    }
+
+    @Override
+    InstructionEnvelope envelope(
+            SourceRef source,
+            long receivedAtMicros,
+            byte[] key,
+            Instruction record,
+            Failure failure) {
+        String textKey = key == null ? null : new String(key, StandardCharsets.UTF_8);
+        if (record == null && failure == null && textKey == null) {
+            failure =
+                    Failure.newBuilder()
+                            .setReason(io.vlstream.avro.ReasonCode.INVALID_INSTRUCTION)
+                            .setMessage("A tombstone without a key cannot name the instruction to retire")
+                            .setPayloadHead(java.nio.ByteBuffer.allocate(0))
+                            .setPayloadSize(0)
+                            .build();
+        }
+        return new InstructionEnvelope(source, receivedAtMicros, textKey, record, failure);
+    }
+}

@@ -1,0 +1,21 @@
+package io.vlstream.kafka;
+
+import io.vlstream.avro.SourceRef;
+import io.vlstream.avro.TimedText;
+import io.vlstream.avro.internal.Failure;
+import io.vlstream.avro.internal.TextEnvelope;
+import io.vlstream.decode.DecodeLimits;
+
+/** Texts topic → {@link TextEnvelope}. */
+public final class TextEnvelopeDeserializer extends EnvelopeDeserializer<TimedText, TextEnvelope> {
+
+    public TextEnvelopeDeserializer(DecodeLimits limits) {
+        super(TimedText.class, TextEnvelope.class, limits);
+    }
+
+    @Override
+    TextEnvelope envelope(
+            SourceRef source, long receivedAtMicros, byte[] key, TimedText record, Failure failure) {
+        return new TextEnvelope(source, receivedAtMicros, record, failure);
+    }
+}

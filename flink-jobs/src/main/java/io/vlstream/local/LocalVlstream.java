@@ -1,0 +1,258 @@
+package io.vlstream.local;
+
+import io.vlstream.avro.Instruction;
+import io.vlstream.avro.TimedText;
+import io.vlstream.avro.VideoFrame;
+import io.vlstream.jobs.JobSettings;
+import io.vlstream.jobs.VlstreamJob;
+import io.vlstream.jobs.VlstreamJobMain;
+import io.vlstream.jobs.VlstreamOptions;
+import io.vlstream.kafka.EmbeddedKafkaBroker;
+import io.vlstream.serde.AvroKafkaSerializer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * vlstream on one machine: a real Kafka broker (KRaft, in this JVM) with vlstream's topics, the
+ * job on a Flink MiniCluster, and producers for frames, instructions and texts. Used by {@code
+ * vlstream demo}, {@code vlstream bench} and the integration tests.
+ */
+public final class LocalVlstream implements AutoCloseable {
+
+    private final EmbeddedKafkaBroker broker;
+    private final JobSettings settings;
+    private final KafkaProducer<String, VideoFrame> frames;
+    private final KafkaProducer<String, Instruction> instructions;
+    private final KafkaProducer<String, TimedText> texts;
+    private final Admin admin;
+
+    private LocalVlstream(EmbeddedKafkaBroker broker, JobSettings settings, int partitions) {
+        this.broker = broker;
+        this.settings = settings;
+        this.admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                broker.bootstrapServers()));
+        settings.topics().createIfMissing(admin, partitions);
+        this.frames = producer(VideoFrame.class);
+        this.instructions = producer(Instruction.class);
+        this.texts = producer(TimedText.class);
+    }
+
+    /**
+     * Starts a broker and creates the topics.
+     *
+     * @param conf vlstream settings; the bootstrap servers are set to the new broker's
+     * @param partitions partitions of the data topics
+     */
+    public static LocalVlstream start(Configuration conf, int partitions) {
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        Configuration withBroker = new Configuration(conf);
+        withBroker.set(VlstreamOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        try {
+            return new LocalVlstream(broker, JobSettings.from(withBroker), partitions);
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    public JobSettings settings() {
+        return settings;
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /** Submits the Kafka job (built-in detector) to {@code env} and waits until it runs. */
+    public JobClient submit(
+            StreamExecutionEnvironment env, UnaryOperator<VlstreamJob.Builder> customize)
+            throws Exception {
+        VlstreamJob.configure(env, settings);
+        VlstreamJob.Builder builder =
+                VlstreamJob.builder()
+                        .setSettings(settings)
+                        .setDetectorFactory(VlstreamJobMain.builtinDetector(settings))
+                        .setFrameSource(io.vlstream.kafka.KafkaIo.frames(settings))
+                        .setInstructionSource(io.vlstream.kafka.KafkaIo.instructions(settings))
+                        .setTextSource(io.vlstream.kafka.KafkaIo.texts(settings))
+                        .setCaptionSink(io.vlstream.kafka.KafkaIo.captions(settings))
+                        .setScoreSink(io.vlstream.kafka.KafkaIo.scores(settings))
+                        .setDeadLetterSink(io.vlstream.kafka.KafkaIo.deadLetters(settings));
+        customize.apply(builder).build().addTo(env);
+        JobClient client = env.executeAsync("vlstream");
+        awaitRunning(client, Duration.ofMinutes(3));
+        return client;
+    }
+
+    private static void awaitRunning(JobClient client, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JobStatus status = client.getJobStatus().get(10, TimeUnit.SECONDS);
+            if (status == JobStatus.RUNNING) {
+                return;
+            }
+            if (status.isGloballyTerminalState()) {
+                client.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+                throw new IllegalStateException("The job ended before it ran: " + status);
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("The job did not reach RUNNING within " + timeout);
+    }
+
+    /**
+     * Publishes an instruction (or, with {@code instruction == null}, a tombstone for {@code id})
+     * and waits until every operator has it: the instructions source commits its offsets only
+     * when a checkpoint completes, and an aligned checkpoint completes only after every
+     * operator has processed what came before its barrier.
+     */
+    public void applyInstruction(String id, Instruction instruction, Duration timeout)
+            throws Exception {
+        RecordMetadata sent =
+                instructions
+                        .send(new ProducerRecord<>(settings.topics().instructions(), id, instruction))
+                        .get(30, TimeUnit.SECONDS);
+        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
+        String group = settings.groupId() + "-instructions";
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get(10, TimeUnit.SECONDS);
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset != null && offset.offset() > sent.offset()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(
+                "Instruction '" + id + "' was not applied by the job within " + timeout);
+    }
+
+    /**
+     * Waits until the job has processed every frame published so far: the frames source's
+     * committed offsets (committed when a checkpoint completes) reach the topic's end offsets.
+     */
+    public void awaitFramesProcessed(Duration timeout) throws Exception {
+        String topic = settings.topics().frames();
+        String group = settings.groupId() + "-frames";
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .forEach(
+                        p ->
+                                latest.put(
+                                        new TopicPartition(topic, p.partition()),
+                                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest)
+                .all()
+                .get(10, TimeUnit.SECONDS)
+                .forEach((tp, info) -> ends.put(tp, info.offset()));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group)
+                            .partitionsToOffsetAndMetadata()
+                            .get(10, TimeUnit.SECONDS);
+            boolean done =
+                    ends.entrySet().stream()
+                            .allMatch(
+                                    e -> {
+                                        OffsetAndMetadata c = committed.get(e.getKey());
+                                        return e.getValue() == 0
+                                                || (c != null && c.offset() >= e.getValue());
+                                    });
+            if (done) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("The job did not process the published frames within " + timeout);
+    }
+
+    /** Publishes frames (keyed by stream id) and waits for the broker's acknowledgements. */
+    public void publishFrames(List<VideoFrame> batch) throws Exception {
+        for (VideoFrame frame : batch) {
+            frames.send(new ProducerRecord<>(settings.topics().frames(), frame.getStreamId(), frame));
+        }
+        frames.flush();
+    }
+
+    /** Publishes one frame without waiting. */
+    public void publishFrame(VideoFrame frame) {
+        frames.send(new ProducerRecord<>(settings.topics().frames(), frame.getStreamId(), frame));
+    }
+
+    public void flushFrames() {
+        frames.flush();
+    }
+
+    /** Publishes raw bytes to the frames topic, as a broken producer would. */
+    public void publishRawFrame(String key, byte[] value) throws Exception {
+        Properties props = producerProps();
+        try (KafkaProducer<String, byte[]> raw =
+                new KafkaProducer<>(
+                        props,
+                        new StringSerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(settings.topics().frames(), key, value))
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    public void publishText(TimedText text) throws Exception {
+        texts.send(new ProducerRecord<>(settings.topics().texts(), text.getStreamId(), text))
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    private <T extends org.apache.avro.specific.SpecificRecord> KafkaProducer<String, T> producer(
+            Class<T> recordClass) {
+        return new KafkaProducer<>(
+                producerProps(), new StringSerializer(), new AvroKafkaSerializer<>(recordClass));
+    }
+
+    private Properties producerProps() {
+        Properties props = new Properties();
+        props.putAll(settings.kafkaProperties());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
+        return props;
+    }
+
+    @Override
+    public void close() {
+        frames.close(Duration.ofSeconds(5));
+        instructions.close(Duration.ofSeconds(5));
+        texts.close(Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(5));
+        broker.close();
+    }
+}

@@ -1,0 +1,128 @@
+package io.vlstream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vlstream.avro.AlignmentScore;
+import io.vlstream.avro.DeadLetter;
+import io.vlstream.avro.GroundedCaption;
+import io.vlstream.avro.ReasonCode;
+import io.vlstream.avro.VideoFrame;
+import io.vlstream.jobs.VlstreamOptions;
+import io.vlstream.local.LocalVlstream;
+import io.vlstream.local.TopicReader;
+import io.vlstream.serde.AvroCodec;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Bad input lands on the DLQ with a distinct reason each, and good frames still get captions. */
+class BadFramesITCase {
+
+    @RegisterExtension static final MiniClusterExtension FLINK = VlstreamCluster.miniCluster();
+
+    private static final int MAX_RECORD_BYTES = 200_000;
+
+    @Test
+    void everyKindOfBadFrameIsDeadLetteredWhileGoodFramesAreCaptioned() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(VlstreamOptions.GROUP_ID, "bad-frames-it");
+        conf.set(VlstreamOptions.TRANSACTIONAL_ID_PREFIX, "bad-frames-it");
+        conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
+        conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
+        conf.set(VlstreamOptions.MAX_RECORD_BYTES, MAX_RECORD_BYTES);
+        try (LocalVlstream local = LocalVlstream.start(conf, VlstreamCluster.PARALLELISM);
+                TopicReader<DeadLetter> dlq =
+                        new TopicReader<>(
+                                local.bootstrapServers(),
+                                local.settings().topics().deadLetters(),
+                                DeadLetter.class,
+                                null);
+                TopicReader<AlignmentScore> scores =
+                        new TopicReader<>(
+                                local.bootstrapServers(),
+                                local.settings().topics().scores(),
+                                AlignmentScore.class,
+                                null);
+                TopicReader<GroundedCaption> captions =
+                        new TopicReader<>(
+                                local.bootstrapServers(),
+                                local.settings().topics().captions(),
+                                GroundedCaption.class,
+                                null)) {
+            JobClient job = local.submit(VlstreamCluster.env(), b -> b);
+            local.applyInstruction(
+                    "people", VlstreamCluster.instruction("people", "a person"), VlstreamCluster.APPLY_TIMEOUT);
+            List<VideoFrame> good = VlstreamCluster.vtest("gate", 60);
+            AvroCodec<VideoFrame> frames = AvroCodec.of(VideoFrame.class);
+            VideoFrame sample = good.get(10);
+            byte[] jpeg = bytes(sample.getImage());
+
+            local.publishFrames(good.subList(0, 30));
+            byte[] garbage = new byte[20_000];
+            new Random(7).nextBytes(garbage);
+            garbage[0] = (byte) 0xFF;
+            garbage[1] = (byte) 0xD8;
+            local.publishRawFrame("gate", frames.encode(withImage(sample, garbage)));
+            local.publishRawFrame(
+                    "gate", frames.encode(withImage(sample, Arrays.copyOf(jpeg, jpeg.length * 6 / 10))));
+            local.publishRawFrame(
+                    "gate",
+                    frames.encode(
+                            VideoFrame.newBuilder(sample)
+                                    .setMetadata(Map.of("padding", "x".repeat(MAX_RECORD_BYTES)))
+                                    .build()));
+            local.publishRawFrame("gate", new byte[0]);
+            local.publishRawFrame(
+                    "gate",
+                    AvroCodec.of(io.vlstream.avro.Instruction.class)
+                            .encode(VlstreamCluster.instruction("not-a-frame", "a person")));
+            local.publishFrames(good.subList(30, 60));
+
+            List<DeadLetter> letters = dlq.await(d -> d.size() >= 5, VlstreamCluster.OUTPUT_TIMEOUT);
+            scores.await(s -> s.size() >= 60, VlstreamCluster.OUTPUT_TIMEOUT);
+            List<GroundedCaption> captioned =
+                    captions.await(c -> !c.isEmpty(), VlstreamCluster.OUTPUT_TIMEOUT);
+            Thread.sleep(1_500);
+            job.cancel().get();
+
+            assertThat(letters)
+                    .extracting(DeadLetter::getReason)
+                    .containsExactlyInAnyOrder(
+                            ReasonCode.CORRUPT_IMAGE,
+                            ReasonCode.TRUNCATED_IMAGE,
+                            ReasonCode.OVERSIZED_RECORD,
+                            ReasonCode.EMPTY_PAYLOAD,
+                            ReasonCode.WRONG_SCHEMA);
+            assertThat(letters)
+                    .allSatisfy(
+                            d -> {
+                                assertThat(d.getSourceTopic()).isEqualTo(local.settings().topics().frames());
+                                assertThat(d.getSourceOffset()).isNotNegative();
+                                assertThat(d.getMessage()).isNotBlank();
+                            });
+            assertThat(dlq.records()).hasSize(5);
+            assertThat(scores.records()).hasSize(60);
+            assertThat(captioned).isNotEmpty();
+            assertThat(captioned).allSatisfy(c -> assertThat(c.getStreamId()).isEqualTo("gate"));
+        }
+    }
+
+    private static VideoFrame withImage(VideoFrame frame, byte[] image) {
+        return VideoFrame.newBuilder(frame).setImage(ByteBuffer.wrap(image)).build();
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] out = new byte[copy.remaining()];
+        copy.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,108 @@
+package io.vlstream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vlstream.avro.AlignmentScore;
+import io.vlstream.avro.EvidenceFrame;
+import io.vlstream.avro.GroundedCaption;
+import io.vlstream.avro.GroundedPhrase;
+import io.vlstream.avro.ModelRef;
+import io.vlstream.avro.Region;
+import io.vlstream.avro.VideoFrame;
+import io.vlstream.local.LocalVlstream;
+import io.vlstream.local.TopicReader;
+import java.util.List;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The demo's scenario on the first 150 frames of vtest.avi, on real Kafka and a MiniCluster. */
+class DemoScenarioITCase {
+
+    @RegisterExtension static final MiniClusterExtension FLINK = VlstreamCluster.miniCluster();
+
+    private static final int FRAMES = 150;
+
+    @Test
+    void peopleWalkingPastParkedVansAreCaptionedWithBoxesAndLineage() throws Exception {
+        try (LocalVlstream local = VlstreamCluster.broker("demo-it");
+                TopicReader<GroundedCaption> captions =
+                        new TopicReader<>(
+                                local.bootstrapServers(),
+                                local.settings().topics().captions(),
+                                GroundedCaption.class,
+                                null);
+                TopicReader<AlignmentScore> scores =
+                        new TopicReader<>(
+                                local.bootstrapServers(),
+                                local.settings().topics().scores(),
+                                AlignmentScore.class,
+                                null)) {
+            JobClient job = local.submit(VlstreamCluster.env(), b -> b);
+            local.applyInstruction(
+                    "demo",
+                    VlstreamCluster.instruction("demo", "people walking near a parked van"),
+                    VlstreamCluster.APPLY_TIMEOUT);
+            List<VideoFrame> frames = VlstreamCluster.vtest("vtest", FRAMES);
+            local.publishFrames(frames);
+
+            List<AlignmentScore> scored =
+                    scores.await(s -> s.size() >= FRAMES, VlstreamCluster.OUTPUT_TIMEOUT);
+            assertThat(scored).hasSize(FRAMES);
+            assertThat(scored).extracting(AlignmentScore::getFrameSequence).doesNotHaveDuplicates();
+            List<GroundedCaption> all =
+                    captions.await(c -> !c.isEmpty() && quietFor(captions), VlstreamCluster.OUTPUT_TIMEOUT);
+            job.cancel().get();
+
+            long firstPts = frames.get(0).getPtsMicros();
+            long lastPts = frames.get(FRAMES - 1).getPtsMicros();
+            assertThat(all).isNotEmpty();
+            for (GroundedCaption caption : all) {
+                assertThat(caption.getStreamId()).isEqualTo("vtest");
+                assertThat(caption.getMomentStartMicros())
+                        .isBetween(firstPts, caption.getMomentEndMicros());
+                assertThat(caption.getMomentEndMicros()).isLessThanOrEqualTo(lastPts);
+                assertThat(caption.getCaption()).containsAnyOf("person", "people");
+                assertThat(caption.getUngroundedTerms()).contains("walking", "parked");
+                assertThat(caption.getModels())
+                        .extracting(ModelRef::getRole)
+                        .contains("detector", "lexicon", "captioner");
+                assertThat(caption.getModels()).allSatisfy(m -> assertThat(m.getVersion()).isNotBlank());
+                assertThat(caption.getEvidence()).isNotEmpty();
+                for (EvidenceFrame evidence : caption.getEvidence()) {
+                    assertThat(evidence.getPtsMicros())
+                            .isBetween(caption.getMomentStartMicros(), caption.getMomentEndMicros());
+                    assertThat(evidence.getImage()).isNotNull();
+                }
+                GroundedPhrase people =
+                        caption.getPhrases().stream()
+                                .filter(p -> p.getRegions().stream().anyMatch(r -> r.getLabel().equals("person")))
+                                .findFirst()
+                                .orElseThrow();
+                assertThat(caption.getCaption().substring(people.getCharStart(), people.getCharEnd()))
+                        .isEqualTo(people.getText());
+                for (GroundedPhrase phrase : caption.getPhrases()) {
+                    for (Region region : phrase.getRegions()) {
+                        assertThat(region.getBox().getX1()).isBetween(0f, region.getBox().getX2());
+                        assertThat(region.getBox().getX2()).isLessThanOrEqualTo(768f);
+                        assertThat(region.getBox().getY1()).isBetween(0f, region.getBox().getY2());
+                        assertThat(region.getBox().getY2()).isLessThanOrEqualTo(576f);
+                        assertThat(region.getScore()).isBetween(0.3f, 1f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** True once no new caption has arrived for a few seconds (the last moment has closed). */
+    private static boolean quietFor(TopicReader<GroundedCaption> captions) {
+        int before = captions.records().size();
+        try {
+            Thread.sleep(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return captions.records().size() == before;
+    }
+}

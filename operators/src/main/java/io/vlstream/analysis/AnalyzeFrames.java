@@ -1,0 +1,125 @@
+package io.vlstream.analysis;
+
+import io.vlstream.avro.Detection;
+import io.vlstream.avro.ModelRef;
+import io.vlstream.avro.ReasonCode;
+import io.vlstream.avro.VideoFrame;
+import io.vlstream.avro.internal.FrameAnalysis;
+import io.vlstream.avro.internal.FrameEnvelope;
+import io.vlstream.decode.DeadLetters;
+import io.vlstream.decode.ImageDecodeException;
+import io.vlstream.decode.ImageDecoder;
+import io.vlstream.decode.RejectionCounters;
+import io.vlstream.metrics.VlstreamMetrics;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes each valid frame and runs the vision model on it. A frame whose pixels cannot be
+ * decoded, or that the model fails on, goes to the DLQ; the job keeps running.
+ */
+public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AnalyzeFrames.class);
+    static final String STAGE = "analyze-frames";
+
+    private final DetectorFactory detectorFactory;
+    private transient ObjectDetector detector;
+    private transient ImageDecoder imageDecoder;
+    private transient List<ModelRef> models;
+    private transient Counter analyzed;
+    private transient RejectionCounters rejected;
+    private transient Histogram modelLatencyMs;
+
+    public AnalyzeFrames(DetectorFactory detectorFactory) {
+        this.detectorFactory = detectorFactory;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        detector = detectorFactory.create();
+        imageDecoder = new ImageDecoder();
+        models = List.of(detector.model());
+        var metrics = getRuntimeContext().getMetricGroup();
+        analyzed = VlstreamMetrics.counter(metrics, "frames_analyzed");
+        rejected = new RejectionCounters(metrics, "frames_rejected");
+        modelLatencyMs = VlstreamMetrics.histogram(metrics, "model_latency_ms");
+    }
+
+    @Override
+    public void processElement(FrameEnvelope envelope, Context ctx, Collector<FrameAnalysis> out) {
+        VideoFrame frame = envelope.getFrame();
+        BufferedImage image;
+        try {
+            image = imageDecoder.decode(frame);
+        } catch (ImageDecodeException e) {
+            reject(envelope, ctx, e.reason(), e.getMessage());
+            return;
+        }
+        long start = System.nanoTime();
+        List<Detection> detections;
+        try {
+            detections = detector.detect(image);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "Model {} failed on stream {} frame {}",
+                    detector.model().getId(),
+                    frame.getStreamId(),
+                    frame.getSequence(),
+                    e);
+            reject(
+                    envelope,
+                    ctx,
+                    ReasonCode.MODEL_FAILURE,
+                    "Model " + detector.model().getId() + " failed: " + e);
+            return;
+        }
+        long latencyMicros = (System.nanoTime() - start) / 1_000;
+        modelLatencyMs.update(latencyMicros / 1_000);
+        analyzed.inc();
+        out.collect(
+                FrameAnalysis.newBuilder()
+                        .setStreamId(frame.getStreamId())
+                        .setSequence(frame.getSequence())
+                        .setPtsMicros(frame.getPtsMicros())
+                        .setWidth(frame.getWidth())
+                        .setHeight(frame.getHeight())
+                        .setMediaType(frame.getMediaType())
+                        .setImage(frame.getImage())
+                        .setDetections(detections)
+                        .setModels(models)
+                        .setSource(envelope.getSource())
+                        .setReceivedAtMicros(envelope.getReceivedAtMicros())
+                        .setModelLatencyMicros(latencyMicros)
+                        .build());
+    }
+
+    private void reject(
+            FrameEnvelope envelope, Context ctx, ReasonCode reason, String message) {
+        rejected.inc(reason);
+        VideoFrame frame = envelope.getFrame();
+        ctx.output(
+                DeadLetters.TAG,
+                DeadLetters.of(
+                        envelope.getSource(),
+                        reason,
+                        message,
+                        STAGE,
+                        frame.getStreamId(),
+                        frame.getImage()));
+    }
+
+    @Override
+    public void close() {
+        if (detector != null) {
+            detector.close();
+        }
+    }
+}

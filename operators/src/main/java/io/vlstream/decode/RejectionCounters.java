@@ -1,0 +1,25 @@
+package io.vlstream.decode;
+
+import io.vlstream.avro.ReasonCode;
+import io.vlstream.metrics.VlstreamMetrics;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+/** Counts rejected records per reason: vlstream_frames_rejected{reason="..."}. */
+public final class RejectionCounters {
+
+    private final Map<ReasonCode, Counter> counters = new EnumMap<>(ReasonCode.class);
+
+    public RejectionCounters(MetricGroup operatorGroup, String name) {
+        for (ReasonCode reason : ReasonCode.values()) {
+            counters.put(
+                    reason, VlstreamMetrics.counter(operatorGroup, name, "reason", reason.name()));
+        }
+    }
+
+    public void inc(ReasonCode reason) {
+        counters.get(reason).inc();
+    }
+}

@@ -1,0 +1,117 @@
+package io.vlstream.grounding;
+
+import io.vlstream.avro.AlignmentScore;
+import io.vlstream.avro.TimedText;
+import io.vlstream.avro.internal.FrameAnalysis;
+import io.vlstream.decode.DeadLetters;
+import io.vlstream.instruction.InstructionCompiler;
+import io.vlstream.metrics.VlstreamMetrics;
+import io.vlstream.scoring.FrameScorer;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Per stream: keeps the last {@code retention} of frame analyses (without their images) and, when
+ * the watermark passes a timed text's end, scores the text against the frames of its span.
+ */
+public class AlignTimedTexts
+        extends KeyedCoProcessFunction<String, FrameAnalysis, TimedText, AlignmentScore> {
+
+    static final MapStateDescriptor<Long, FrameAnalysis> FRAMES =
+            new MapStateDescriptor<>(
+                    "recent-frames",
+                    BasicTypeInfo.LONG_TYPE_INFO,
+                    TypeInformation.of(FrameAnalysis.class));
+    static final MapStateDescriptor<String, TimedText> TEXTS =
+            new MapStateDescriptor<>(
+                    "pending-texts",
+                    BasicTypeInfo.STRING_TYPE_INFO,
+                    TypeInformation.of(TimedText.class));
+
+    /** Cleanup timers are rounded to this, so there is at most one per second per stream. */
+    private static final long CLEANUP_BUCKET_MILLIS = 1_000;
+
+    private final float minDetectionScore;
+    private final long retentionMillis;
+    private transient InstructionCompiler compiler;
+    private transient SpanAlignment alignment;
+    private transient MapState<Long, FrameAnalysis> frames;
+    private transient MapState<String, TimedText> texts;
+    private transient Counter textsAligned;
+
+    public AlignTimedTexts(float minDetectionScore, long retentionMillis) {
+        this.minDetectionScore = minDetectionScore;
+        this.retentionMillis = retentionMillis;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        compiler = InstructionCompiler.create();
+        alignment = new SpanAlignment(new FrameScorer(minDetectionScore));
+        frames = getRuntimeContext().getMapState(FRAMES);
+        texts = getRuntimeContext().getMapState(TEXTS);
+        textsAligned =
+                VlstreamMetrics.counter(getRuntimeContext().getMetricGroup(), "texts_aligned");
+    }
+
+    @Override
+    public void processElement1(FrameAnalysis frame, Context ctx, Collector<AlignmentScore> out)
+            throws Exception {
+        FrameAnalysis withoutImage = FrameAnalysis.newBuilder(frame).setImage(ByteBuffer.allocate(0)).build();
+        frames.put(frame.getPtsMicros(), withoutImage);
+        long expiry = frame.getPtsMicros() / 1_000 + retentionMillis;
+        ctx.timerService()
+                .registerEventTimeTimer(
+                        (expiry / CLEANUP_BUCKET_MILLIS + 1) * CLEANUP_BUCKET_MILLIS);
+    }
+
+    @Override
+    public void processElement2(TimedText text, Context ctx, Collector<AlignmentScore> out)
+            throws Exception {
+        texts.put(text.getTextId(), text);
+        ctx.timerService().registerEventTimeTimer(text.getEndMicros() / 1_000);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlignmentScore> out)
+            throws Exception {
+        List<TimedText> due = new ArrayList<>();
+        for (Map.Entry<String, TimedText> entry : texts.entries()) {
+            if (entry.getValue().getEndMicros() / 1_000 <= timestamp) {
+                due.add(entry.getValue());
+            }
+        }
+        if (!due.isEmpty()) {
+            List<FrameAnalysis> recent = new ArrayList<>();
+            frames.values().forEach(recent::add);
+            for (TimedText text : due) {
+                texts.remove(text.getTextId());
+                out.collect(
+                        alignment.align(
+                                text,
+                                compiler.compile(text.getText()),
+                                recent,
+                                DeadLetters.nowMicros()));
+                textsAligned.inc();
+            }
+        }
+        long oldestKeptMicros = (timestamp - retentionMillis) * 1_000;
+        Iterator<Long> keys = frames.keys().iterator();
+        while (keys.hasNext()) {
+            if (keys.next() < oldestKeptMicros) {
+                keys.remove();
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.vlstream.instruction;
+
+import io.vlstream.avro.Instruction;
+import io.vlstream.avro.ReasonCode;
+import io.vlstream.avro.internal.CompiledInstruction;
+import io.vlstream.avro.internal.Failure;
+import io.vlstream.avro.internal.InstructionEnvelope;
+import io.vlstream.decode.DeadLetters;
+import io.vlstream.metrics.VlstreamMetrics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Compiles each instruction once, when it arrives, into a query over the detector's labels. A
+ * tombstone or {@code active=false} becomes a retirement; a bad record goes to the DLQ.
+ */
+public class CompileInstructions extends ProcessFunction<InstructionEnvelope, CompiledInstruction> {
+
+    static final String STAGE = "compile-instructions";
+
+    private final float defaultThreshold;
+    private transient InstructionCompiler compiler;
+    private transient Counter compiled;
+    private transient Counter retired;
+    private transient Counter rejected;
+
+    public CompileInstructions(float defaultThreshold) {
+        this.defaultThreshold = defaultThreshold;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        compiler = InstructionCompiler.create();
+        var metrics = getRuntimeContext().getMetricGroup();
+        compiled = VlstreamMetrics.counter(metrics, "instructions_compiled");
+        retired = VlstreamMetrics.counter(metrics, "instructions_retired");
+        rejected = VlstreamMetrics.counter(metrics, "instructions_rejected");
+    }
+
+    @Override
+    public void processElement(
+            InstructionEnvelope envelope, Context ctx, Collector<CompiledInstruction> out) {
+        if (envelope.getFailure() != null) {
+            rejected.inc();
+            ctx.output(
+                    DeadLetters.TAG,
+                    DeadLetters.of(envelope.getSource(), envelope.getFailure(), STAGE, null));
+            return;
+        }
+        Instruction instruction = envelope.getInstruction();
+        if (instruction == null) {
+            retired.inc();
+            out.collect(retirement(envelope.getKey()));
+            return;
+        }
+        String problem = InstructionValidation.problem(instruction, envelope.getKey());
+        if (problem != null) {
+            rejected.inc();
+            ctx.output(DeadLetters.TAG, invalid(envelope, problem));
+            return;
+        }
+        if (!instruction.getActive()) {
+            retired.inc();
+            out.collect(retirement(instruction.getInstructionId()));
+            return;
+        }
+        compiled.inc();
+        out.collect(compile(instruction));
+    }
+
+    private CompiledInstruction compile(Instruction instruction) {
+        Float threshold = instruction.getScoreThreshold();
+        return CompiledInstruction.newBuilder()
+                .setInstructionId(instruction.getInstructionId())
+                .setText(instruction.getText())
+                .setActive(true)
+                .setStreamIds(instruction.getStreamIds())
+                .setStreamGlob(instruction.getStreamGlob())
+                .setMaxEvidenceFrames(instruction.getMaxEvidenceFrames())
+                .setScoreThreshold(threshold == null ? defaultThreshold : threshold)
+                .setCaptionPrompt(instruction.getCaptionPrompt())
+                .setUpdatedAtMicros(instruction.getUpdatedAtMicros())
+                .setQuery(compiler.compile(instruction.getText()))
+                .build();
+    }
+
+    private static CompiledInstruction retirement(String instructionId) {
+        return CompiledInstruction.newBuilder()
+                .setInstructionId(instructionId)
+                .setText("")
+                .setActive(false)
+                .setStreamIds(List.of())
+                .setMaxEvidenceFrames(1)
+                .setScoreThreshold(1f)
+                .setUpdatedAtMicros(DeadLetters.nowMicros())
+                .build();
+    }
+
+    private static io.vlstream.avro.DeadLetter invalid(InstructionEnvelope envelope, String problem) {
+        Instruction instruction = envelope.getInstruction();
+        byte[] text = instruction.toString().getBytes(StandardCharsets.UTF_8);
+        Failure failure =
+                Failure.newBuilder()
+                        .setReason(ReasonCode.INVALID_INSTRUCTION)
+                        .setMessage("Instruction rejected: " + problem)
+                        .setPayloadHead(ByteBuffer.wrap(text, 0, Math.min(256, text.length)))
+                        .setPayloadSize(text.length)
+                        .setKey(
+                                envelope.getKey() == null
+                                        ? null
+                                        : ByteBuffer.wrap(
+                                                envelope.getKey().getBytes(StandardCharsets.UTF_8)))
+                        .build();
+        return DeadLetters.of(envelope.getSource(), failure, STAGE, null);
+    }
+}
