@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
+/** Evidence choice: budget, score order, temporal spacing, near-duplicate suppression. */
 class EvidencePickerTest {
 
     private static final long SPACING = SelectionPolicy.DEFAULT_MIN_EVIDENCE_SPACING_MICROS;

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** Moment segmentation: start/end, hysteresis, gaps, blips, closing. */
 class MomentTrackerTest {
 
     /** Between one and two frame intervals: at 10 fps, one frame below the exit level closes. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
+/** Policy defaults and validation messages. */
 class SelectionPolicyTest {
 
     @Test
