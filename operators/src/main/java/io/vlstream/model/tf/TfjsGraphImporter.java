@@ -24,6 +24,7 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.GraphDef;
@@ -211,7 +212,7 @@ public final class TfjsGraphImporter {
         try (Graph graph = new Graph()) {
             try {
                 graph.importGraphDef(graphDef);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | TensorFlowException e) {
                 throw new ModelImportException(describeImportFailure(e, graphDef, source), e);
             }
             Signature.Builder signature = Signature.builder(Signature.DEFAULT_KEY);
@@ -247,7 +248,7 @@ public final class TfjsGraphImporter {
     }
 
     private static String describeImportFailure(
-            IllegalArgumentException e, GraphDef graphDef, Path source) {
+            RuntimeException e, GraphDef graphDef, Path source) {
         String message = "TensorFlow rejected the graph of " + source + ": " + e.getMessage();
         Matcher m = UNKNOWN_OP.matcher(String.valueOf(e.getMessage()));
         if (m.find()) {
