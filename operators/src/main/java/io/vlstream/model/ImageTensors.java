@@ -1,6 +1,8 @@
 package io.vlstream.model;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
 
 /** Turns decoded images into the plain float arrays vision models take as input. */
 public final class ImageTensors {
@@ -30,7 +32,7 @@ public final class ImageTensors {
             throw new IllegalArgumentException(
                     "Target holds " + (target.length - offset) + " floats, " + size + " needed");
         }
-        int[] argb = image.getRGB(0, 0, srcW, srcH, null, 0, srcW);
+        int[] argb = packedRgb(image);
         float scaleX = (float) srcW / width;
         float scaleY = (float) srcH / height;
         int[] x0 = new int[width];
@@ -70,6 +72,33 @@ public final class ImageTensors {
         float[] out = new float[width * height * 3];
         rgb255(image, width, height, out, 0);
         return out;
+    }
+
+    /**
+     * The pixels as packed RGB ints. Decoders (ImageIO's JPEG reader, JavaCV's converter) give
+     * 3-byte BGR images, read here straight from the raster; {@code getRGB} on those goes through
+     * the colour model pixel by pixel and costs several milliseconds a frame.
+     */
+    private static int[] packedRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && image.getRaster().getDataBuffer() instanceof DataBufferByte buffer
+                && image.getRaster().getSampleModel() instanceof PixelInterleavedSampleModel model
+                && model.getPixelStride() == 3
+                && model.getScanlineStride() == w * 3
+                && image.getRaster().getSampleModelTranslateX() == 0
+                && image.getRaster().getSampleModelTranslateY() == 0
+                && buffer.getNumBanks() == 1
+                && buffer.getOffset() == 0) {
+            byte[] bgr = buffer.getData();
+            int[] out = new int[w * h];
+            for (int i = 0, b = 0; i < out.length; i++, b += 3) {
+                out[i] = ((bgr[b + 2] & 0xff) << 16) | ((bgr[b + 1] & 0xff) << 8) | (bgr[b] & 0xff);
+            }
+            return out;
+        }
+        return image.getRGB(0, 0, w, h, null, 0, w);
     }
 
     private static float lerp(float from, float to, float t) {

@@ -45,4 +45,22 @@ class ImageTensorsTest {
         assertThat(ImageTensors.rgb255(image, 1, 1, target, 2)).isEqualTo(3);
         assertThat(target).containsExactly(0f, 0f, 10f, 20f, 30f);
     }
+
+    @Test
+    void readsThreeByteBgrImagesLikeAnyOther() {
+        BufferedImage bgr = new BufferedImage(3, 2, BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage rgb = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+        int[] colours = {0xff0000, 0x00ff00, 0x0000ff, 0x123456, 0xfedcba, 0x7f7f7f};
+        for (int i = 0; i < colours.length; i++) {
+            bgr.setRGB(i % 3, i / 3, colours[i]);
+            rgb.setRGB(i % 3, i / 3, colours[i]);
+        }
+        float[] fromBgr = ImageTensors.rgb255(bgr, 5, 4);
+        assertThat(fromBgr).containsExactly(ImageTensors.rgb255(rgb, 5, 4));
+        assertThat(ImageTensors.rgb255(bgr, 3, 2)).startsWith(255f, 0f, 0f, 0f, 255f, 0f);
+        // A view into a larger image takes the general path and still reads its own pixels.
+        BufferedImage view = bgr.getSubimage(1, 1, 2, 1);
+        assertThat(ImageTensors.rgb255(view, 2, 1))
+                .containsExactly(0xfe, 0xdc, 0xba, 0x7f, 0x7f, 0x7f);
+    }
 }
