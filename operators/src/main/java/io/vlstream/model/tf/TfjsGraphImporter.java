@@ -94,14 +94,15 @@ public final class TfjsGraphImporter {
 
     /** The model's graph with weights filled in and fused ops rewritten, ready to import. */
     static GraphDef readGraphDef(Path modelJson) throws IOException {
-        Struct model = Struct.newBuilder().build();
+        // Read as a generic Struct (protobuf's own JSON, no extra JSON library); the topology is
+        // then re-read as a GraphDef and the manifest walked as plain values.
+        Struct.Builder builder = Struct.newBuilder();
         try {
-            Struct.Builder builder = Struct.newBuilder();
             JsonFormat.parser().merge(Files.readString(modelJson), builder);
-            model = builder.build();
         } catch (InvalidProtocolBufferException e) {
             throw new ModelImportException(modelJson + " is not valid JSON: " + e.getMessage(), e);
         }
+        Struct model = builder.build();
         String format =
                 model.getFieldsMap()
                         .getOrDefault("format", Value.getDefaultInstance())
