@@ -11,7 +11,7 @@ import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
 import io.vlstream.media.VideoFileFrames;
 import io.vlstream.model.builtin.BuiltinModels;
-import io.vlstream.model.tf.DetectorSettings;
+import io.vlstream.model.DetectorSettings;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;

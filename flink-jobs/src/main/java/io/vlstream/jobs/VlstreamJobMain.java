@@ -3,7 +3,7 @@ package io.vlstream.jobs;
 import io.vlstream.analysis.DetectorFactory;
 import io.vlstream.kafka.KafkaIo;
 import io.vlstream.model.builtin.BuiltinModels;
-import io.vlstream.model.tf.DetectorSettings;
+import io.vlstream.model.DetectorSettings;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
@@ -42,12 +42,10 @@ public final class VlstreamJobMain {
 
     /** The built-in COCO detector, fetched and converted on first use where the task runs. */
     public static DetectorFactory builtinDetector(JobSettings settings) {
-        float minScore = settings.detectorMinScore();
+        // The detector keeps everything from 0.2 (the model's own cut-off) in the analysis;
+        // vlstream.detector.min-score applies when frames are scored.
         int threads = settings.detectorThreads();
         return () ->
-                BuiltinModels.cocoCenterNet(
-                        DetectorSettings.defaults()
-                                .withMinScore(minScore)
-                                .withIntraOpThreads(threads));
+                BuiltinModels.cocoCenterNet(DetectorSettings.defaults().withIntraOpThreads(threads));
     }
 }
