@@ -23,6 +23,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ public record VlstreamTopics(
 
     /** How long {@link #createIfMissing(Admin, int)} waits for the cluster. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
 
     /** Checks that every name is a legal Kafka topic name and that no two are the same. */
     public VlstreamTopics {
@@ -144,6 +147,7 @@ public record VlstreamTopics(
             }
         }
         if (!created.isEmpty()) {
+            awaitKnown(admin, created, deadline, timeout);
             LOG.info("Created topics {}", created);
         }
         if (!created.contains(instructions)) {
@@ -152,14 +156,41 @@ public record VlstreamTopics(
         return created;
     }
 
+    /**
+     * Waits until the broker that answers knows the new topics: the controller acknowledges a
+     * creation before the brokers have the metadata, and a client that looks the topic up at once
+     * (the Flink Kafka source's partition discovery does) would fail on an unknown topic.
+     */
+    private static void awaitKnown(
+            Admin admin, Set<String> topics, long deadline, Duration timeout) {
+        while (true) {
+            try {
+                await(admin.describeTopics(topics).allTopicNames(), deadline);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.nanoTime() + RETRY_BACKOFF.toNanos() > deadline) {
+                    throw new KafkaException(
+                            "Created topics "
+                                    + topics
+                                    + " but could not describe them: "
+                                    + e.getCause(),
+                            e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new KafkaException(
+                        "Created topics " + topics + " but they were not visible within " + timeout,
+                        e);
+            }
+            sleep(RETRY_BACKOFF);
+        }
+    }
+
     private void checkCompacted(Admin admin, long deadline, Duration timeout) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, instructions);
         Config config;
         try {
-            config =
-                    await(
-                            admin.describeConfigs(List.of(resource)).values().get(resource),
-                            deadline);
+            config = describeConfigs(admin, resource, deadline);
         } catch (ExecutionException e) {
             throw new KafkaException(
                     "Could not read the configuration of topic '"
@@ -187,6 +218,35 @@ public record VlstreamTopics(
                     instructions,
                     value,
                     instructions);
+        }
+    }
+
+    /**
+     * A topic created a moment ago (by another process, or just before a restart) can still be
+     * unknown to the broker that answers, until its metadata arrives: asked again until the
+     * deadline.
+     */
+    private static Config describeConfigs(Admin admin, ConfigResource resource, long deadline)
+            throws ExecutionException, TimeoutException {
+        while (true) {
+            try {
+                return await(
+                        admin.describeConfigs(List.of(resource)).values().get(resource), deadline);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.nanoTime() + RETRY_BACKOFF.toNanos() > deadline) {
+                    throw e;
+                }
+            }
+            sleep(RETRY_BACKOFF);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            throw new InterruptException(e);
         }
     }
 

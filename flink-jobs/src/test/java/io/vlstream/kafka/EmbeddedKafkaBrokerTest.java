@@ -80,6 +80,7 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void createsOnlyTheMissingTopicsAndKeepsExistingOnes() throws Exception {
         VlstreamTopics topics = VlstreamTopics.withPrefix("partly.");
+        // Created behind vlstream's back, just before it looks: the broker may not know them yet.
         admin.createTopics(List.of(new NewTopic("partly.frames", 5, (short) 1))).all().get();
         // Not compacted: tolerated (with a warning in the log), not changed.
         admin.createTopics(List.of(new NewTopic("partly.instructions", 1, (short) 1))).all().get();
