@@ -61,12 +61,10 @@ final class BenchCommand implements Callable<Integer> {
         out.heading("vlstream bench");
         List<VideoFrame> frames = new ArrayList<>();
         try (VideoFileFrames video =
-                VideoFileFrames.open(
-                        SampleMedia.vtestAvi(),
-                        VideoFileFrames.Options.defaults()
+                VideoFileFrames.builder().setFile(SampleMedia.vtestAvi())
                                 .withStreamId("bench")
                                 .withPtsBaseMicros(System.currentTimeMillis() * 1_000)
-                                .withMaxFrames(frameCount))) {
+                                .withMaxFrames(frameCount).open()) {
             video.forEachRemaining(frames::add);
         }
         out.step(frames.size() + " frames of vtest.avi (JPEG, 768x576)");

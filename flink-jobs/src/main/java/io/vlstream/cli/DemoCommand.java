@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
                 TopicReader<DeadLetter> deadLetters =
                         new TopicReader<>(
                                 local.bootstrapServers(),
-                                local.settings().topics().deadLetters(),
+                                local.settings().topics().dlq(),
                                 DeadLetter.class,
                                 out::deadLetter)) {
             out.step("kafka         " + local.bootstrapServers() + " (embedded KRaft broker)");
@@ -150,13 +150,11 @@ final class DemoCommand implements Callable<Integer> {
         int published = 0;
         long start = System.nanoTime();
         try (VideoFileFrames frames =
-                VideoFileFrames.open(
-                        videoFile,
-                        VideoFileFrames.Options.defaults()
+                VideoFileFrames.builder().setFile(videoFile)
                                 .withStreamId(streamId)
                                 .withPtsBaseMicros(ptsBase)
-                                .withMaxFrames(maxFrames))) {
-            Progress progress = new Progress(out, "frames published", frames.frameCountHint());
+                                .withMaxFrames(maxFrames > 0 ? maxFrames : Long.MAX_VALUE).open()) {
+            Progress progress = new Progress(out, "frames published", maxFrames > 0 ? Math.min(maxFrames, frames.info().frameCount().orElse(maxFrames)) : frames.info().frameCount().orElse(0));
             while (frames.hasNext()) {
                 VideoFrame frame = frames.next();
                 if (fps > 0) {

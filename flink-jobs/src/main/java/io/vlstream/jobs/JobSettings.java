@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import io.vlstream.kafka.VlstreamTopics;
 import org.apache.flink.configuration.Configuration;
 
 /** vlstream's settings, read once from a Flink {@link Configuration} and checked. */
@@ -14,7 +15,7 @@ public record JobSettings(
         String bootstrapServers,
         Properties kafkaProperties,
         String groupId,
-        Topics topics,
+        VlstreamTopics topics,
         String transactionalIdPrefix,
         Duration transactionTimeout,
         Duration maxOutOfOrderness,
@@ -30,16 +31,6 @@ public record JobSettings(
         Duration checkpointInterval)
         implements Serializable {
 
-    /** The six topic names. */
-    public record Topics(
-            String frames,
-            String instructions,
-            String texts,
-            String captions,
-            String scores,
-            String deadLetters)
-            implements Serializable {}
-
     /** Reads and checks every {@link VlstreamOptions} value. */
     public static JobSettings from(Configuration conf) {
         JobSettings settings =
@@ -47,7 +38,7 @@ public record JobSettings(
                         conf.get(VlstreamOptions.BOOTSTRAP_SERVERS),
                         kafkaProperties(conf.get(VlstreamOptions.KAFKA_PROPERTIES_FILE)),
                         conf.get(VlstreamOptions.GROUP_ID),
-                        new Topics(
+                        new VlstreamTopics(
                                 conf.get(VlstreamOptions.TOPIC_FRAMES),
                                 conf.get(VlstreamOptions.TOPIC_INSTRUCTIONS),
                                 conf.get(VlstreamOptions.TOPIC_TEXTS),

@@ -124,7 +124,8 @@ public final class VlstreamJob {
                         .process(
                                 new SelectMoments(
                                         SelectionPolicy.defaults(),
-                                        settings.quietTimeout().toMillis()))
+                                        settings.quietTimeout().toMillis(),
+                                        settings.detectorMinScore()))
                         .name("select moments + caption")
                         .uid("select-moments");
 

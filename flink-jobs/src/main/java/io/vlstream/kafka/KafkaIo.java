@@ -98,7 +98,7 @@ public final class KafkaIo {
     public static KafkaSink<DeadLetter> deadLetters(JobSettings settings) {
         return sink(
                 settings,
-                settings.topics().deadLetters(),
+                settings.topics().dlq(),
                 DeadLetter.class,
                 d -> d.getSourceKey() == null ? null : bytes(d.getSourceKey()),
                 "dlq");

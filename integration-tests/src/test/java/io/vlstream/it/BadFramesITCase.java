@@ -42,7 +42,7 @@ class BadFramesITCase {
                 TopicReader<DeadLetter> dlq =
                         new TopicReader<>(
                                 local.bootstrapServers(),
-                                local.settings().topics().deadLetters(),
+                                local.settings().topics().dlq(),
                                 DeadLetter.class,
                                 null);
                 TopicReader<AlignmentScore> scores =

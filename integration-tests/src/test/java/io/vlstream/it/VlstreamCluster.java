@@ -78,9 +78,7 @@ final class VlstreamCluster {
     private static List<VideoFrame> readVtest(int count) {
         List<VideoFrame> frames = new ArrayList<>();
         try (VideoFileFrames video =
-                VideoFileFrames.open(
-                        SampleMedia.vtestAvi(),
-                        VideoFileFrames.Options.defaults().withStreamId("vtest").withMaxFrames(count))) {
+                VideoFileFrames.builder().setFile(SampleMedia.vtestAvi()).withStreamId("vtest").withMaxFrames(count).open()) {
             video.forEachRemaining(frames::add);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot read vtest.avi", e);

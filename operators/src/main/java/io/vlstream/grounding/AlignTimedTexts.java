@@ -57,7 +57,7 @@ public class AlignTimedTexts
 
     @Override
     public void open(OpenContext openContext) {
-        compiler = InstructionCompiler.create();
+        compiler = new InstructionCompiler();
         alignment = new SpanAlignment(new FrameScorer(minDetectionScore));
         frames = getRuntimeContext().getMapState(FRAMES);
         texts = getRuntimeContext().getMapState(TEXTS);

@@ -35,7 +35,7 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
 
     @Override
     public void open(OpenContext openContext) {
-        compiler = InstructionCompiler.create();
+        compiler = new InstructionCompiler();
         var metrics = getRuntimeContext().getMetricGroup();
         compiled = VlstreamMetrics.counter(metrics, "instructions_compiled");
         retired = VlstreamMetrics.counter(metrics, "instructions_retired");

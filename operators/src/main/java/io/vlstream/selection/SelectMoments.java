@@ -5,10 +5,12 @@ import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.OpenMoment;
 import io.vlstream.avro.internal.ScoredFrame;
 import io.vlstream.caption.CaptionComposer;
+import io.vlstream.caption.ComposedCaption;
 import io.vlstream.caption.GroundedCaptions;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.instruction.InstructionState;
 import io.vlstream.metrics.VlstreamMetrics;
+import io.vlstream.scoring.FrameScorer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +51,7 @@ public class SelectMoments
 
     private final SelectionPolicy policy;
     private final long quietTimeoutMillis;
+    private final float minDetectionScore;
     private transient MomentTracker tracker;
     private transient CaptionComposer composer;
     private transient MapState<Long, ScoredFrame> pending;
@@ -59,15 +62,16 @@ public class SelectMoments
     private transient Counter lateFrames;
     private transient Counter captionsOut;
 
-    public SelectMoments(SelectionPolicy policy, long quietTimeoutMillis) {
+    public SelectMoments(SelectionPolicy policy, long quietTimeoutMillis, float minDetectionScore) {
         this.policy = policy;
         this.quietTimeoutMillis = quietTimeoutMillis;
+        this.minDetectionScore = minDetectionScore;
     }
 
     @Override
     public void open(OpenContext openContext) {
         tracker = new MomentTracker(policy);
-        composer = new CaptionComposer();
+        composer = new CaptionComposer(new FrameScorer(minDetectionScore));
         pending = getRuntimeContext().getMapState(PENDING);
         moment = getRuntimeContext().getState(MOMENT);
         quietTimer = getRuntimeContext().getState(QUIET_TIMER);
