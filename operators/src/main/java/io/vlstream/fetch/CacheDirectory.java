@@ -45,8 +45,8 @@ public final class CacheDirectory {
     }
 
     /**
-     * Runs {@code filler} while holding the cache lock, so concurrent task managers or test
-     * forks on one machine fetch and convert once instead of racing.
+     * Runs {@code filler} while holding the cache lock, so concurrent task managers or test forks
+     * on one machine fetch and convert once instead of racing.
      */
     public static <T> T locked(Filler<T> filler) throws IOException {
         synchronized (JVM_LOCK) {

@@ -99,8 +99,7 @@ public final class DebianPackageFile {
             // A fresh machine often has no package lists yet; root can fetch them once.
             if (!"root".equals(System.getProperty("user.name"))) {
                 throw new FetchException(
-                        first.getMessage()
-                                + "\nRun 'sudo apt-get update' once, then try again.",
+                        first.getMessage() + "\nRun 'sudo apt-get update' once, then try again.",
                         first);
             }
             LOG.info("apt-get download failed; running apt-get update once and retrying");

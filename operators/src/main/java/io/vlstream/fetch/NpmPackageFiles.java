@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Files out of an npm package, fetched with the ordinary client ({@code npm pack}), checked
- * against the package's pinned integrity (sha512) and cached.
+ * Files out of an npm package, fetched with the ordinary client ({@code npm pack}), checked against
+ * the package's pinned integrity (sha512) and cached.
  */
 public final class NpmPackageFiles {
 
@@ -65,7 +65,13 @@ public final class NpmPackageFiles {
             ExternalCommand.run(
                     work,
                     TIMEOUT_SECONDS,
-                    List.of("npm", "pack", spec, "--silent", "--pack-destination", work.toString()));
+                    List.of(
+                            "npm",
+                            "pack",
+                            spec,
+                            "--silent",
+                            "--pack-destination",
+                            work.toString()));
             Path tarball;
             try (Stream<Path> files = Files.list(work)) {
                 tarball =

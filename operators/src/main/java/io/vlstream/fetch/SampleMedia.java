@@ -17,7 +17,8 @@ public final class SampleMedia {
     private static final Map<String, String> FILES =
             Map.of(
                     "vtest.avi", "45cddc9490be69345cbdab64ca583be65987e864ca408038e648db99e10516cf",
-                    "messi5.jpg", "1d570e49654e84c7a943918537bd9e5e1ef82920152e147c834006e235be97c9",
+                    "messi5.jpg",
+                            "1d570e49654e84c7a943918537bd9e5e1ef82920152e147c834006e235be97c9",
                     "basketball1.png",
                             "ba06f6701f7260998b430c39b6557f775497e6ce7b1a74f0b7ea6af371bf54a6");
 
