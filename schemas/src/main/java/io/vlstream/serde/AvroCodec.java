@@ -66,11 +66,7 @@ public final class AvroCodec<T extends IndexedRecord> {
 
     /** A codec for a generated record class, resolving writers through the class path catalog. */
     public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {
-        SchemaCatalog catalog =
-                type.getClassLoader() == SchemaCatalog.class.getClassLoader()
-                        ? SchemaCatalog.fromClassPath()
-                        : SchemaCatalog.fromClassPath(type.getClassLoader());
-        return of(type, catalog);
+        return of(type, classPathCatalog(type));
     }
 
     /**
@@ -78,7 +74,13 @@ public final class AvroCodec<T extends IndexedRecord> {
      * under {@code extraSchemas}.
      */
     public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type, Path extraSchemas) {
-        return of(type, SchemaCatalog.fromClassPath().withDirectory(extraSchemas));
+        return of(type, classPathCatalog(type).withDirectory(extraSchemas));
+    }
+
+    private static SchemaCatalog classPathCatalog(Class<?> type) {
+        return type.getClassLoader() == SchemaCatalog.class.getClassLoader()
+                ? SchemaCatalog.fromClassPath()
+                : SchemaCatalog.fromClassPath(type.getClassLoader());
     }
 
     /** A codec for a generated record class with the given catalog of writer schemas. */
