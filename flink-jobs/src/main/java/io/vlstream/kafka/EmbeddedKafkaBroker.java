@@ -180,20 +180,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                                 + port
                                 + "; give them different values or leave one at 0.");
             }
+            // A given port that is taken fails here, clearly, instead of deep in the broker.
+            checkFree(port, "port");
+            checkFree(controllerPort, "controller port");
             boolean ownDir = dataDir == null;
             Path dir = ownDir ? Files.createTempDirectory("vlstream-kafka-") : dataDir;
             Files.createDirectories(dir);
-            boolean freePorts = port == 0 || controllerPort == 0;
             try {
                 for (int attempt = 1; ; attempt++) {
                     try {
                         return startOnce(dir, ownDir);
                     } catch (RuntimeException e) {
-                        if (!freePorts || attempt >= START_ATTEMPTS || !isBindFailure(e)) {
-                            throw e;
+                        // A free port picked here can be taken before the broker binds it: pick
+                        // again.
+                        if (attempt < START_ATTEMPTS && isBindFailure(e)) {
+                            LOG.info("Kafka broker lost a free port to another process; retrying");
+                            continue;
                         }
-                        LOG.info(
-                                "Kafka broker could not bind its port; retrying: {}", e.toString());
+                        throw new IOException(
+                                "Kafka broker could not start (data in "
+                                        + dir
+                                        + "): "
+                                        + rootMessage(e),
+                                e);
                     }
                 }
             } catch (IOException | RuntimeException | Error e) {
@@ -342,6 +351,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                                 + output.toString(StandardCharsets.UTF_8));
             }
             return clusterId;
+        }
+
+        private static void checkFree(int port, String what) throws IOException {
+            if (port == 0) {
+                return;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+                socket.setReuseAddress(true);
+            } catch (IOException e) {
+                throw new IOException(
+                        "The Kafka broker's "
+                                + what
+                                + " "
+                                + HOST
+                                + ":"
+                                + port
+                                + " is not free ("
+                                + e.getMessage()
+                                + "); choose another or leave it at 0 to pick a free one",
+                        e);
+            }
+        }
+
+        private static String rootMessage(Throwable e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            // The broker's own message names the address; the JDK's BindException does not.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t.getMessage() != null && t.getMessage().contains("failed to bind")) {
+                    return t.getMessage();
+                }
+            }
+            return root.toString();
         }
 
         private static boolean isBindFailure(Throwable e) {

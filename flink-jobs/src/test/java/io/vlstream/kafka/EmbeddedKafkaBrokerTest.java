@@ -3,6 +3,9 @@ package io.vlstream.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -182,6 +185,17 @@ class EmbeddedKafkaBrokerTest {
             assertThat(a.listTopics().names().get()).contains("kept");
         }
         assertThat(Files.list(data)).isNotEmpty();
+    }
+
+    @Test
+    void aTakenPortIsNamedInTheError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+
+            assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().withPort(port).start())
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("port 127.0.0.1:" + port + " is not free");
+        }
     }
 
     private static String cleanupPolicy(String topic) throws Exception {
