@@ -4,14 +4,15 @@ import io.vlstream.analysis.ObjectDetector;
 import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.Instruction;
 import io.vlstream.avro.VideoFrame;
+import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.ImageDecoder;
 import io.vlstream.fetch.SampleMedia;
 import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
 import io.vlstream.media.VideoFileFrames;
-import io.vlstream.model.builtin.BuiltinModels;
 import io.vlstream.model.DetectorSettings;
+import io.vlstream.model.builtin.BuiltinModels;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,10 +38,16 @@ import picocli.CommandLine.Option;
                         + " the same frames of vtest.avi, and print a table.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--frames", defaultValue = "200", description = "Frames to use (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--frames",
+            defaultValue = "200",
+            description = "Frames to use (default: ${DEFAULT-VALUE}).")
     int frameCount;
 
-    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
     @Option(
@@ -61,10 +68,12 @@ final class BenchCommand implements Callable<Integer> {
         out.heading("vlstream bench");
         List<VideoFrame> frames = new ArrayList<>();
         try (VideoFileFrames video =
-                VideoFileFrames.builder().setFile(SampleMedia.vtestAvi())
-                                .withStreamId("bench")
-                                .withPtsBaseMicros(System.currentTimeMillis() * 1_000)
-                                .withMaxFrames(frameCount).open()) {
+                VideoFileFrames.builder()
+                        .setFile(SampleMedia.vtestAvi())
+                        .withStreamId("bench")
+                        .withPtsBaseMicros(System.currentTimeMillis() * 1_000)
+                        .withMaxFrames(frameCount)
+                        .open()) {
             video.forEachRemaining(frames::add);
         }
         out.step(frames.size() + " frames of vtest.avi (JPEG, 768x576)");
@@ -80,7 +89,10 @@ final class BenchCommand implements Callable<Integer> {
                 String.format(
                         "| %-44s | %6s | %8s | %8s | %9s | %9s | %9s |",
                         "run", "frames", "seconds", "frames/s", "vs best", "p50 ms", "p95 ms"));
-        out.block("|" + "-".repeat(46) + "|--------|----------|----------|-----------|-----------|-----------|");
+        out.block(
+                "|"
+                        + "-".repeat(46)
+                        + "|--------|----------|----------|-----------|-----------|-----------|");
         for (Row row : rows) {
             out.block(
                     String.format(
@@ -105,9 +117,10 @@ final class BenchCommand implements Callable<Integer> {
 
     private static Row detectorAlone(List<VideoFrame> frames, int threads, Console out)
             throws Exception {
-        ImageDecoder decoder = new ImageDecoder();
+        ImageDecoder decoder = new ImageDecoder(DecodeLimits.defaults());
         try (ObjectDetector detector =
-                BuiltinModels.cocoCenterNet(DetectorSettings.defaults().withIntraOpThreads(threads))) {
+                BuiltinModels.cocoCenterNet(
+                        DetectorSettings.defaults().withIntraOpThreads(threads))) {
             for (VideoFrame frame : frames.subList(0, Math.min(5, frames.size()))) {
                 detector.detect(decoder.decode(frame));
             }
@@ -120,9 +133,16 @@ final class BenchCommand implements Callable<Integer> {
                 latencies[i] = (System.nanoTime() - t) / 1e6;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            out.step(String.format("detector alone, %d intra-op thread(s): %.2f frames/s", threads, frames.size() / seconds));
+            out.step(
+                    String.format(
+                            "detector alone, %d intra-op thread(s): %.2f frames/s",
+                            threads, frames.size() / seconds));
             return new Row(
-                    "detector alone (" + threads + " intra-op thread" + (threads > 1 ? "s" : "") + ")",
+                    "detector alone ("
+                            + threads
+                            + " intra-op thread"
+                            + (threads > 1 ? "s" : "")
+                            + ")",
                     frames.size(),
                     seconds,
                     latencies);
@@ -141,7 +161,8 @@ final class BenchCommand implements Callable<Integer> {
                                 AlignmentScore.class,
                                 null)) {
             StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
+                    StreamExecutionEnvironment.createLocalEnvironment(
+                            parallelism, new Configuration());
             JobClient job = local.submit(env, b -> b);
             local.applyInstruction(
                     "bench",
@@ -167,7 +188,8 @@ final class BenchCommand implements Callable<Integer> {
                             .mapToDouble(
                                     s ->
                                             (s.getEmittedAtMicros()
-                                                            - publishedAtMicros.get(s.getFrameSequence()))
+                                                            - publishedAtMicros.get(
+                                                                    s.getFrameSequence()))
                                                     / 1e3)
                             .toArray();
             out.step(String.format("pipeline: %.2f frames/s", frames.size() / seconds));
@@ -185,6 +207,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return String.format("%.0f", sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))]);
+        return String.format(
+                "%.0f", sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))]);
     }
 }

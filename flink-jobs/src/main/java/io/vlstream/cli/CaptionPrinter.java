@@ -39,7 +39,9 @@ final class CaptionPrinter {
                             .map(CaptionPrinter::region)
                             .collect(Collectors.joining(", ")));
             if (phrase.getRegions().size() > MAX_BOXES_SHOWN) {
-                text.append(", +").append(phrase.getRegions().size() - MAX_BOXES_SHOWN).append(" more");
+                text.append(", +")
+                        .append(phrase.getRegions().size() - MAX_BOXES_SHOWN)
+                        .append(" more");
             }
             text.append('\n');
         }

@@ -47,7 +47,9 @@ final class Console {
                         + letter.getMessage());
     }
 
-    /** Shows a progress line; on a terminal it is redrawn in place, elsewhere printed now and then. */
+    /**
+     * Shows a progress line; on a terminal it is redrawn in place, elsewhere printed now and then.
+     */
     synchronized void progress(String line, boolean finished) {
         if (interactive) {
             progressLine = finished ? null : line;
@@ -107,8 +109,7 @@ final class Console {
         if (latencies.length > 0) {
             out.printf(
                     "  caption latency      p50 %.2f s, max %.2f s (moment's last frame in → caption out)%n",
-                    latencies[latencies.length / 2] / 1e6,
-                    latencies[latencies.length - 1] / 1e6);
+                    latencies[latencies.length / 2] / 1e6, latencies[latencies.length - 1] / 1e6);
         }
         if (captions.isEmpty()) {
             out.println("  No moment matched the instruction: try another with --instruction.");

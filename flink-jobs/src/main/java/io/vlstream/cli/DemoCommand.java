@@ -1,8 +1,8 @@
 package io.vlstream.cli;
 
+import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.GroundedCaption;
-import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.Instruction;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.fetch.SampleMedia;
@@ -55,7 +55,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--fps",
             defaultValue = "0",
-            description = "Publish at this many frames/s like a live camera (0: as fast as possible).")
+            description =
+                    "Publish at this many frames/s like a live camera (0: as fast as possible).")
     double fps;
 
     @Option(names = "--stream", defaultValue = "vtest", description = "Stream id of the video.")
@@ -112,7 +113,11 @@ final class DemoCommand implements Callable<Integer> {
                     StreamExecutionEnvironment.createLocalEnvironment(
                             parallelism, LocalFlink.withPrometheus(new Configuration()));
             JobClient job = local.submit(env, b -> b);
-            out.step("flink job     " + job.getJobID() + " on a MiniCluster, parallelism " + parallelism);
+            out.step(
+                    "flink job     "
+                            + job.getJobID()
+                            + " on a MiniCluster, parallelism "
+                            + parallelism);
             out.step("metrics       " + LocalFlink.prometheusAddress());
 
             Instruction demoInstruction =
@@ -131,7 +136,9 @@ final class DemoCommand implements Callable<Integer> {
                     awaitScores(scores, published, out, Duration.ofMinutes(15));
             // The last moment closes when the stream has been quiet for the quiet timeout.
             Duration settle =
-                    local.settings().quietTimeout().plus(local.settings().checkpointInterval().multipliedBy(3));
+                    local.settings()
+                            .quietTimeout()
+                            .plus(local.settings().checkpointInterval().multipliedBy(3));
             Thread.sleep(settle.toMillis());
             List<GroundedCaption> all = captions.records();
             job.cancel().get();
@@ -150,11 +157,20 @@ final class DemoCommand implements Callable<Integer> {
         int published = 0;
         long start = System.nanoTime();
         try (VideoFileFrames frames =
-                VideoFileFrames.builder().setFile(videoFile)
-                                .withStreamId(streamId)
-                                .withPtsBaseMicros(ptsBase)
-                                .withMaxFrames(maxFrames > 0 ? maxFrames : Long.MAX_VALUE).open()) {
-            Progress progress = new Progress(out, "frames published", maxFrames > 0 ? Math.min(maxFrames, frames.info().frameCount().orElse(maxFrames)) : frames.info().frameCount().orElse(0));
+                VideoFileFrames.builder()
+                        .setFile(videoFile)
+                        .withStreamId(streamId)
+                        .withPtsBaseMicros(ptsBase)
+                        .withMaxFrames(maxFrames > 0 ? maxFrames : Long.MAX_VALUE)
+                        .open()) {
+            Progress progress =
+                    new Progress(
+                            out,
+                            "frames published",
+                            maxFrames > 0
+                                    ? Math.min(
+                                            maxFrames, frames.info().frameCount().orElse(maxFrames))
+                                    : frames.info().frameCount().orElse(0));
             while (frames.hasNext()) {
                 VideoFrame frame = frames.next();
                 if (fps > 0) {

@@ -28,7 +28,8 @@ final class LocalFlink {
         for (int port = PROMETHEUS_FIRST_PORT; port <= PROMETHEUS_LAST_PORT; port++) {
             String url = "http://localhost:" + port + "/metrics";
             try {
-                HttpURLConnection http = (HttpURLConnection) URI.create(url).toURL().openConnection();
+                HttpURLConnection http =
+                        (HttpURLConnection) URI.create(url).toURL().openConnection();
                 http.setConnectTimeout(500);
                 http.setReadTimeout(2000);
                 try (var in = http.getInputStream()) {

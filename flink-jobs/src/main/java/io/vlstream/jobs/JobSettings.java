@@ -1,5 +1,6 @@
 package io.vlstream.jobs;
 
+import io.vlstream.kafka.VlstreamTopics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import io.vlstream.kafka.VlstreamTopics;
 import org.apache.flink.configuration.Configuration;
 
 /** vlstream's settings, read once from a Flink {@link Configuration} and checked. */
@@ -73,7 +73,9 @@ public record JobSettings(
         require(maxRecordBytes > 0, VlstreamOptions.MAX_RECORD_BYTES.key(), "must be positive");
         require(
                 maxImageWidth > 0 && maxImageHeight > 0,
-                VlstreamOptions.MAX_IMAGE_WIDTH.key() + "/" + VlstreamOptions.MAX_IMAGE_HEIGHT.key(),
+                VlstreamOptions.MAX_IMAGE_WIDTH.key()
+                        + "/"
+                        + VlstreamOptions.MAX_IMAGE_HEIGHT.key(),
                 "must be positive");
         require(
                 detectorMinScore >= 0 && detectorMinScore <= 1,

@@ -20,6 +20,7 @@ import io.vlstream.instruction.CompileInstructions;
 import io.vlstream.instruction.InstructionState;
 import io.vlstream.kafka.ControlStreamWatermarks;
 import io.vlstream.kafka.FrameEnvelopeDeserializer;
+import io.vlstream.kafka.KafkaIo;
 import io.vlstream.scoring.ScoreFrames;
 import io.vlstream.selection.SelectMoments;
 import io.vlstream.selection.SelectionKey;
@@ -81,7 +82,8 @@ public final class VlstreamJob {
                 WatermarkStrategy.<FrameEnvelope>forBoundedOutOfOrderness(
                                 settings.maxOutOfOrderness())
                         .withTimestampAssigner(
-                                (envelope, ts) -> FrameEnvelopeDeserializer.eventTimeMillis(envelope))
+                                (envelope, ts) ->
+                                        FrameEnvelopeDeserializer.eventTimeMillis(envelope))
                         .withIdleness(settings.idleTimeout());
 
         SingleOutputStreamOperator<FrameEnvelope> decoded =
@@ -94,7 +96,7 @@ public final class VlstreamJob {
         // Rebalanced: a few busy streams must still spread over every model instance.
         SingleOutputStreamOperator<FrameAnalysis> analyses =
                 decoded.rebalance()
-                        .process(new AnalyzeFrames(detectors))
+                        .process(new AnalyzeFrames(detectors, KafkaIo.limits(settings)))
                         .name("analyze frames (detector)")
                         .uid("analyze-frames");
 

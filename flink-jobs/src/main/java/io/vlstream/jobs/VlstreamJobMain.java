@@ -2,8 +2,8 @@ package io.vlstream.jobs;
 
 import io.vlstream.analysis.DetectorFactory;
 import io.vlstream.kafka.KafkaIo;
-import io.vlstream.model.builtin.BuiltinModels;
 import io.vlstream.model.DetectorSettings;
+import io.vlstream.model.builtin.BuiltinModels;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
@@ -46,6 +46,7 @@ public final class VlstreamJobMain {
         // vlstream.detector.min-score applies when frames are scored.
         int threads = settings.detectorThreads();
         return () ->
-                BuiltinModels.cocoCenterNet(DetectorSettings.defaults().withIntraOpThreads(threads));
+                BuiltinModels.cocoCenterNet(
+                        DetectorSettings.defaults().withIntraOpThreads(threads));
     }
 }

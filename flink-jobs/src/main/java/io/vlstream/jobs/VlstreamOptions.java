@@ -91,7 +91,8 @@ public final class VlstreamOptions {
             ConfigOptions.key("vlstream.frames.max-out-of-orderness")
                     .durationType()
                     .defaultValue(Duration.ofMillis(500))
-                    .withDescription("How late (in event time) a frame may arrive and still count.");
+                    .withDescription(
+                            "How late (in event time) a frame may arrive and still count.");
 
     public static final ConfigOption<Duration> IDLE_TIMEOUT =
             ConfigOptions.key("vlstream.frames.idle-timeout")
@@ -110,7 +111,8 @@ public final class VlstreamOptions {
             ConfigOptions.key("vlstream.frames.max-width")
                     .intType()
                     .defaultValue(7680)
-                    .withDescription("Widest accepted image, checked from its header before decoding.");
+                    .withDescription(
+                            "Widest accepted image, checked from its header before decoding.");
 
     public static final ConfigOption<Integer> MAX_IMAGE_HEIGHT =
             ConfigOptions.key("vlstream.frames.max-height")

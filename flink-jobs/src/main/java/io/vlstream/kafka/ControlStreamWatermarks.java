@@ -7,8 +7,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
  * Watermarks for a control stream (instructions, timed texts) joined with the frames: it never
- * holds event time back, so a connected operator's watermark is the frames' watermark. A timed
- * text is scored when the frames' watermark passes its end, however late the text arrived.
+ * holds event time back, so a connected operator's watermark is the frames' watermark. A timed text
+ * is scored when the frames' watermark passes its end, however late the text arrived.
  */
 public final class ControlStreamWatermarks {
 

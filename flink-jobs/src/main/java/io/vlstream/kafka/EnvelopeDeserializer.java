@@ -2,9 +2,9 @@ package io.vlstream.kafka;
 
 import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.internal.Failure;
+import io.vlstream.decode.DeadLetters;
 import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.Decoded;
-import io.vlstream.decode.DeadLetters;
 import io.vlstream.decode.RecordDecoder;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -14,8 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Reads a Kafka record into an envelope that holds the decoded record or why it could not be
- * decoded, with its topic, partition and offset. Never throws on bad input: a record that
- * cannot be read must reach the DLQ, not restart the job.
+ * decoded, with its topic, partition and offset. Never throws on bad input: a record that cannot be
+ * read must reach the DLQ, not restart the job.
  *
  * @param <R> the record type on the topic
  * @param <E> the envelope type the job works with
@@ -37,16 +37,23 @@ abstract class EnvelopeDeserializer<R extends SpecificRecord, E>
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<E> out) {
         if (decoder == null) {
-            decoder = new RecordDecoder<>(recordClass, limits);
+            decoder = RecordDecoder.of(recordClass, limits);
         }
         SourceRef source = new SourceRef(record.topic(), record.partition(), record.offset());
         long now = DeadLetters.nowMicros();
         if (record.value() == null && isTombstoneAllowed()) {
-            out.collect(envelope(source, now, record.key(), null, null));
+            out.collect(envelope(source, now, record.key(), null, null, null));
             return;
         }
         Decoded<R> decoded = decoder.decode(record.value(), record.key());
-        out.collect(envelope(source, now, record.key(), decoded.record(), decoded.failure()));
+        out.collect(
+                envelope(
+                        source,
+                        now,
+                        record.key(),
+                        record.value(),
+                        decoded.isOk() ? decoded.value() : null,
+                        decoded.isOk() ? null : decoded.failure()));
     }
 
     /** Whether a null value is a tombstone (compacted topics) rather than an empty payload. */
@@ -54,7 +61,18 @@ abstract class EnvelopeDeserializer<R extends SpecificRecord, E>
         return false;
     }
 
-    abstract E envelope(SourceRef source, long receivedAtMicros, byte[] key, R record, Failure failure);
+    /**
+     * @param value the record's bytes as read (null for a tombstone)
+     * @param record the decoded record, or null
+     * @param failure why it could not be decoded, or null
+     */
+    abstract E envelope(
+            SourceRef source,
+            long receivedAtMicros,
+            byte[] key,
+            byte[] value,
+            R record,
+            Failure failure);
 
     @Override
     public TypeInformation<E> getProducedType() {

@@ -8,7 +8,8 @@ import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.FrameValidator;
 
 /** Frames topic → {@link FrameEnvelope}. */
-public final class FrameEnvelopeDeserializer extends EnvelopeDeserializer<VideoFrame, FrameEnvelope> {
+public final class FrameEnvelopeDeserializer
+        extends EnvelopeDeserializer<VideoFrame, FrameEnvelope> {
 
     private final DecodeLimits limits;
     private transient FrameValidator validator;
@@ -19,17 +20,22 @@ public final class FrameEnvelopeDeserializer extends EnvelopeDeserializer<VideoF
     }
 
     /**
-     * Validates here, where the record is read (image header only, no pixel decoding), so that
-     * only good frames carry event time and move the watermark.
+     * Validates here, where the record is read (image header only, no pixel decoding), so that only
+     * good frames carry event time and move the watermark.
      */
     @Override
     FrameEnvelope envelope(
-            SourceRef source, long receivedAtMicros, byte[] key, VideoFrame record, Failure failure) {
+            SourceRef source,
+            long receivedAtMicros,
+            byte[] key,
+            byte[] value,
+            VideoFrame record,
+            Failure failure) {
         if (failure == null && record != null) {
             if (validator == null) {
                 validator = new FrameValidator(limits);
             }
-            failure = validator.validate(record).orElse(null);
+            failure = validator.validate(record, value, key).orElse(null);
         }
         return new FrameEnvelope(source, receivedAtMicros, record, failure);
     }

@@ -25,6 +25,7 @@ public final class InstructionEnvelopeDeserializer
             SourceRef source,
             long receivedAtMicros,
             byte[] key,
+            byte[] value,
             Instruction record,
             Failure failure) {
         String textKey = key == null ? null : new String(key, StandardCharsets.UTF_8);
@@ -32,7 +33,8 @@ public final class InstructionEnvelopeDeserializer
             failure =
                     Failure.newBuilder()
                             .setReason(io.vlstream.avro.ReasonCode.INVALID_INSTRUCTION)
-                            .setMessage("A tombstone without a key cannot name the instruction to retire")
+                            .setMessage(
+                                    "A tombstone without a key cannot name the instruction to retire")
                             .setPayloadHead(java.nio.ByteBuffer.allocate(0))
                             .setPayloadSize(0)
                             .build();

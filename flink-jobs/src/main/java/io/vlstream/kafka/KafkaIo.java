@@ -43,7 +43,8 @@ public final class KafkaIo {
                 .setTopics(settings.topics().frames())
                 .setGroupId(settings.groupId() + "-frames")
                 .setClientIdPrefix(settings.groupId() + "-frames")
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new FrameEnvelopeDeserializer(limits(settings)))
                 .build();
     }
@@ -72,7 +73,8 @@ public final class KafkaIo {
                 .setTopics(settings.topics().texts())
                 .setGroupId(settings.groupId() + "-texts")
                 .setClientIdPrefix(settings.groupId() + "-texts")
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new TextEnvelopeDeserializer(limits(settings)))
                 .build();
     }
@@ -114,8 +116,7 @@ public final class KafkaIo {
         Properties producer = new Properties();
         producer.putAll(settings.kafkaProperties());
         producer.putIfAbsent(
-                "transaction.timeout.ms",
-                String.valueOf(settings.transactionTimeout().toMillis()));
+                "transaction.timeout.ms", String.valueOf(settings.transactionTimeout().toMillis()));
         producer.putIfAbsent("compression.type", "lz4");
         return KafkaSink.<T>builder()
                 .setBootstrapServers(settings.bootstrapServers())

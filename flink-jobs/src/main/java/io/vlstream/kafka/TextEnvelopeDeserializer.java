@@ -15,7 +15,12 @@ public final class TextEnvelopeDeserializer extends EnvelopeDeserializer<TimedTe
 
     @Override
     TextEnvelope envelope(
-            SourceRef source, long receivedAtMicros, byte[] key, TimedText record, Failure failure) {
+            SourceRef source,
+            long receivedAtMicros,
+            byte[] key,
+            byte[] value,
+            TimedText record,
+            Failure failure) {
         return new TextEnvelope(source, receivedAtMicros, record, failure);
     }
 }

@@ -9,6 +9,7 @@ import io.vlstream.jobs.VlstreamJobMain;
 import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.kafka.EmbeddedKafkaBroker;
 import io.vlstream.serde.AvroKafkaSerializer;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -31,9 +32,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * vlstream on one machine: a real Kafka broker (KRaft, in this JVM) with vlstream's topics, the
- * job on a Flink MiniCluster, and producers for frames, instructions and texts. Used by {@code
- * vlstream demo}, {@code vlstream bench} and the integration tests.
+ * vlstream on one machine: a real Kafka broker (KRaft, in this JVM) with vlstream's topics, the job
+ * on a Flink MiniCluster, and producers for frames, instructions and texts. Used by {@code vlstream
+ * demo}, {@code vlstream bench} and the integration tests.
  */
 public final class LocalVlstream implements AutoCloseable {
 
@@ -64,7 +65,7 @@ public final class LocalVlstream implements AutoCloseable {
      * @param conf vlstream settings; the bootstrap servers are set to the new broker's
      * @param partitions partitions of the data topics
      */
-    public static LocalVlstream start(Configuration conf, int partitions) {
+    public static LocalVlstream start(Configuration conf, int partitions) throws IOException {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         Configuration withBroker = new Configuration(conf);
         withBroker.set(VlstreamOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
@@ -123,15 +124,17 @@ public final class LocalVlstream implements AutoCloseable {
 
     /**
      * Publishes an instruction (or, with {@code instruction == null}, a tombstone for {@code id})
-     * and waits until every operator has it: the instructions source commits its offsets only
-     * when a checkpoint completes, and an aligned checkpoint completes only after every
-     * operator has processed what came before its barrier.
+     * and waits until every operator has it: the instructions source commits its offsets only when
+     * a checkpoint completes, and an aligned checkpoint completes only after every operator has
+     * processed what came before its barrier.
      */
     public void applyInstruction(String id, Instruction instruction, Duration timeout)
             throws Exception {
         RecordMetadata sent =
                 instructions
-                        .send(new ProducerRecord<>(settings.topics().instructions(), id, instruction))
+                        .send(
+                                new ProducerRecord<>(
+                                        settings.topics().instructions(), id, instruction))
                         .get(30, TimeUnit.SECONDS);
         TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
         String group = settings.groupId() + "-instructions";
@@ -152,8 +155,8 @@ public final class LocalVlstream implements AutoCloseable {
     }
 
     /**
-     * Waits until the job has processed every frame published so far: the frames source's
-     * committed offsets (committed when a checkpoint completes) reach the topic's end offsets.
+     * Waits until the job has processed every frame published so far: the frames source's committed
+     * offsets (committed when a checkpoint completes) reach the topic's end offsets.
      */
     public void awaitFramesProcessed(Duration timeout) throws Exception {
         String topic = settings.topics().frames();
@@ -193,13 +196,15 @@ public final class LocalVlstream implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("The job did not process the published frames within " + timeout);
+        throw new IllegalStateException(
+                "The job did not process the published frames within " + timeout);
     }
 
     /** Publishes frames (keyed by stream id) and waits for the broker's acknowledgements. */
     public void publishFrames(List<VideoFrame> batch) throws Exception {
         for (VideoFrame frame : batch) {
-            frames.send(new ProducerRecord<>(settings.topics().frames(), frame.getStreamId(), frame));
+            frames.send(
+                    new ProducerRecord<>(settings.topics().frames(), frame.getStreamId(), frame));
         }
         frames.flush();
     }

@@ -59,7 +59,9 @@ class BadFramesITCase {
                                 null)) {
             JobClient job = local.submit(VlstreamCluster.env(), b -> b);
             local.applyInstruction(
-                    "people", VlstreamCluster.instruction("people", "a person"), VlstreamCluster.APPLY_TIMEOUT);
+                    "people",
+                    VlstreamCluster.instruction("people", "a person"),
+                    VlstreamCluster.APPLY_TIMEOUT);
             List<VideoFrame> good = VlstreamCluster.vtest("gate", 60);
             AvroCodec<VideoFrame> frames = AvroCodec.of(VideoFrame.class);
             VideoFrame sample = good.get(10);
@@ -72,7 +74,8 @@ class BadFramesITCase {
             garbage[1] = (byte) 0xD8;
             local.publishRawFrame("gate", frames.encode(withImage(sample, garbage)));
             local.publishRawFrame(
-                    "gate", frames.encode(withImage(sample, Arrays.copyOf(jpeg, jpeg.length * 6 / 10))));
+                    "gate",
+                    frames.encode(withImage(sample, Arrays.copyOf(jpeg, jpeg.length * 6 / 10))));
             local.publishRawFrame(
                     "gate",
                     frames.encode(
@@ -86,7 +89,8 @@ class BadFramesITCase {
                             .encode(VlstreamCluster.instruction("not-a-frame", "a person")));
             local.publishFrames(good.subList(30, 60));
 
-            List<DeadLetter> letters = dlq.await(d -> d.size() >= 5, VlstreamCluster.OUTPUT_TIMEOUT);
+            List<DeadLetter> letters =
+                    dlq.await(d -> d.size() >= 5, VlstreamCluster.OUTPUT_TIMEOUT);
             scores.await(s -> s.size() >= 60, VlstreamCluster.OUTPUT_TIMEOUT);
             List<GroundedCaption> captioned =
                     captions.await(c -> !c.isEmpty(), VlstreamCluster.OUTPUT_TIMEOUT);
@@ -104,7 +108,8 @@ class BadFramesITCase {
             assertThat(letters)
                     .allSatisfy(
                             d -> {
-                                assertThat(d.getSourceTopic()).isEqualTo(local.settings().topics().frames());
+                                assertThat(d.getSourceTopic())
+                                        .isEqualTo(local.settings().topics().frames());
                                 assertThat(d.getSourceOffset()).isNotNegative();
                                 assertThat(d.getMessage()).isNotBlank();
                             });

@@ -52,7 +52,9 @@ class DemoScenarioITCase {
             assertThat(scored).hasSize(FRAMES);
             assertThat(scored).extracting(AlignmentScore::getFrameSequence).doesNotHaveDuplicates();
             List<GroundedCaption> all =
-                    captions.await(c -> !c.isEmpty() && quietFor(captions), VlstreamCluster.OUTPUT_TIMEOUT);
+                    captions.await(
+                            c -> !c.isEmpty() && quietFor(captions),
+                            VlstreamCluster.OUTPUT_TIMEOUT);
             job.cancel().get();
 
             long firstPts = frames.get(0).getPtsMicros();
@@ -68,19 +70,27 @@ class DemoScenarioITCase {
                 assertThat(caption.getModels())
                         .extracting(ModelRef::getRole)
                         .contains("detector", "lexicon", "captioner");
-                assertThat(caption.getModels()).allSatisfy(m -> assertThat(m.getVersion()).isNotBlank());
+                assertThat(caption.getModels())
+                        .allSatisfy(m -> assertThat(m.getVersion()).isNotBlank());
                 assertThat(caption.getEvidence()).isNotEmpty();
                 for (EvidenceFrame evidence : caption.getEvidence()) {
                     assertThat(evidence.getPtsMicros())
-                            .isBetween(caption.getMomentStartMicros(), caption.getMomentEndMicros());
+                            .isBetween(
+                                    caption.getMomentStartMicros(), caption.getMomentEndMicros());
                     assertThat(evidence.getImage()).isNotNull();
                 }
                 GroundedPhrase people =
                         caption.getPhrases().stream()
-                                .filter(p -> p.getRegions().stream().anyMatch(r -> r.getLabel().equals("person")))
+                                .filter(
+                                        p ->
+                                                p.getRegions().stream()
+                                                        .anyMatch(
+                                                                r -> r.getLabel().equals("person")))
                                 .findFirst()
                                 .orElseThrow();
-                assertThat(caption.getCaption().substring(people.getCharStart(), people.getCharEnd()))
+                assertThat(
+                                caption.getCaption()
+                                        .substring(people.getCharStart(), people.getCharEnd()))
                         .isEqualTo(people.getText());
                 for (GroundedPhrase phrase : caption.getPhrases()) {
                     for (Region region : phrase.getRegions()) {

@@ -55,13 +55,17 @@ class ExactlyOnceITCase {
                             VlstreamCluster.env(),
                             b -> b.withBeforeCaptionSink(new FailOnceAfterCheckpoint()));
             local.applyInstruction(
-                    "people", VlstreamCluster.instruction("people", "a person"), VlstreamCluster.APPLY_TIMEOUT);
+                    "people",
+                    VlstreamCluster.instruction("people", "a person"),
+                    VlstreamCluster.APPLY_TIMEOUT);
             for (String stream : STREAMS) {
                 local.publishFrames(VlstreamCluster.vtest(stream, 40));
             }
             List<GroundedCaption> all =
                     captions.await(
-                            c -> c.stream().map(GroundedCaption::getStreamId).distinct().count() == STREAMS.size(),
+                            c ->
+                                    c.stream().map(GroundedCaption::getStreamId).distinct().count()
+                                            == STREAMS.size(),
                             VlstreamCluster.OUTPUT_TIMEOUT);
             Thread.sleep(4_000);
             all = captions.records();

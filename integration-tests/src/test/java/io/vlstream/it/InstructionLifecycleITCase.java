@@ -41,14 +41,18 @@ class InstructionLifecycleITCase {
             local.awaitFramesProcessed(VlstreamCluster.OUTPUT_TIMEOUT);
             // Phase 2: "people" added at run time; its frames get scores and a caption.
             local.applyInstruction(
-                    "people", VlstreamCluster.instruction("people", "a person"), VlstreamCluster.APPLY_TIMEOUT);
+                    "people",
+                    VlstreamCluster.instruction("people", "a person"),
+                    VlstreamCluster.APPLY_TIMEOUT);
             local.publishFrames(video.subList(30, 60));
             scores.await(s -> count(s, "people") >= 30, VlstreamCluster.OUTPUT_TIMEOUT);
             captions.await(c -> !c.isEmpty(), VlstreamCluster.OUTPUT_TIMEOUT);
             // Phase 3: retired with a tombstone; later frames are no longer scored for it.
             local.applyInstruction("people", null, VlstreamCluster.APPLY_TIMEOUT);
             local.applyInstruction(
-                    "vehicles", VlstreamCluster.instruction("vehicles", "a vehicle"), VlstreamCluster.APPLY_TIMEOUT);
+                    "vehicles",
+                    VlstreamCluster.instruction("vehicles", "a vehicle"),
+                    VlstreamCluster.APPLY_TIMEOUT);
             local.publishFrames(video.subList(60, 90));
             scores.await(s -> count(s, "vehicles") >= 30, VlstreamCluster.OUTPUT_TIMEOUT);
             Thread.sleep(2_000);
@@ -57,7 +61,8 @@ class InstructionLifecycleITCase {
 
             long firstAfterRetirement = video.get(60).getSequence();
             long firstAfterAdding = video.get(30).getSequence();
-            List<AlignmentScore> people = all.stream().filter(s -> s.getSubjectId().equals("people")).toList();
+            List<AlignmentScore> people =
+                    all.stream().filter(s -> s.getSubjectId().equals("people")).toList();
             assertThat(people).hasSize(30);
             assertThat(people)
                     .allSatisfy(
@@ -67,7 +72,10 @@ class InstructionLifecycleITCase {
             assertThat(people).anySatisfy(s -> assertThat(s.getScore()).isGreaterThan(0.5f));
             assertThat(all.stream().filter(s -> s.getSubjectId().equals("vehicles")))
                     .hasSize(30)
-                    .allSatisfy(s -> assertThat(s.getFrameSequence()).isGreaterThanOrEqualTo(firstAfterRetirement));
+                    .allSatisfy(
+                            s ->
+                                    assertThat(s.getFrameSequence())
+                                            .isGreaterThanOrEqualTo(firstAfterRetirement));
             assertThat(captions.records())
                     .filteredOn(c -> c.getInstructionId().equals("people"))
                     .isNotEmpty()

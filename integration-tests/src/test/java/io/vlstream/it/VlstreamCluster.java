@@ -9,8 +9,8 @@ import io.vlstream.media.VideoFileFrames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -37,7 +37,7 @@ final class VlstreamCluster {
     }
 
     /** A broker with vlstream's topics, for one test class. */
-    static LocalVlstream broker(String groupId) {
+    static LocalVlstream broker(String groupId) throws java.io.IOException {
         Configuration conf = new Configuration();
         conf.set(VlstreamOptions.GROUP_ID, groupId);
         conf.set(VlstreamOptions.TRANSACTIONAL_ID_PREFIX, groupId);
@@ -78,7 +78,11 @@ final class VlstreamCluster {
     private static List<VideoFrame> readVtest(int count) {
         List<VideoFrame> frames = new ArrayList<>();
         try (VideoFileFrames video =
-                VideoFileFrames.builder().setFile(SampleMedia.vtestAvi()).withStreamId("vtest").withMaxFrames(count).open()) {
+                VideoFileFrames.builder()
+                        .setFile(SampleMedia.vtestAvi())
+                        .withStreamId("vtest")
+                        .withMaxFrames(count)
+                        .open()) {
             video.forEachRemaining(frames::add);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot read vtest.avi", e);

@@ -7,6 +7,7 @@ import io.vlstream.avro.VideoFrame;
 import io.vlstream.avro.internal.FrameAnalysis;
 import io.vlstream.avro.internal.FrameEnvelope;
 import io.vlstream.decode.DeadLetters;
+import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.ImageDecodeException;
 import io.vlstream.decode.ImageDecoder;
 import io.vlstream.decode.RejectionCounters;
@@ -22,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes each valid frame and runs the vision model on it. A frame whose pixels cannot be
- * decoded, or that the model fails on, goes to the DLQ; the job keeps running.
+ * Decodes each valid frame and runs the vision model on it. A frame whose pixels cannot be decoded,
+ * or that the model fails on, goes to the DLQ; the job keeps running.
  */
 public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis> {
 
@@ -31,6 +32,7 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
     static final String STAGE = "analyze-frames";
 
     private final DetectorFactory detectorFactory;
+    private final DecodeLimits limits;
     private transient ObjectDetector detector;
     private transient ImageDecoder imageDecoder;
     private transient List<ModelRef> models;
@@ -38,14 +40,15 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
     private transient RejectionCounters rejected;
     private transient Histogram modelLatencyMs;
 
-    public AnalyzeFrames(DetectorFactory detectorFactory) {
+    public AnalyzeFrames(DetectorFactory detectorFactory, DecodeLimits limits) {
         this.detectorFactory = detectorFactory;
+        this.limits = limits;
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         detector = detectorFactory.create();
-        imageDecoder = new ImageDecoder();
+        imageDecoder = new ImageDecoder(limits);
         models = List.of(detector.model());
         var metrics = getRuntimeContext().getMetricGroup();
         analyzed = VlstreamMetrics.counter(metrics, "frames_analyzed");
@@ -101,8 +104,7 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
                         .build());
     }
 
-    private void reject(
-            FrameEnvelope envelope, Context ctx, ReasonCode reason, String message) {
+    private void reject(FrameEnvelope envelope, Context ctx, ReasonCode reason, String message) {
         rejected.inc(reason);
         VideoFrame frame = envelope.getFrame();
         ctx.output(

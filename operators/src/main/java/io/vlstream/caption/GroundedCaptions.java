@@ -25,7 +25,9 @@ public final class GroundedCaptions {
             long nowMicros) {
         List<ScoredFrame> evidence = moment.evidence();
         ScoredFrame best =
-                evidence.stream().max(Comparator.comparingDouble(ScoredFrame::getScore)).orElseThrow();
+                evidence.stream()
+                        .max(Comparator.comparingDouble(ScoredFrame::getScore))
+                        .orElseThrow();
         List<EvidenceFrame> frames = new ArrayList<>();
         for (ScoredFrame frame : evidence) {
             frames.add(

@@ -60,8 +60,7 @@ public final class DeadLetters {
                         streamId == null
                                 ? null
                                 : ByteBuffer.wrap(
-                                        streamId.getBytes(
-                                                java.nio.charset.StandardCharsets.UTF_8)))
+                                        streamId.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .setPayloadHead(ByteBuffer.wrap(first))
                 .setPayloadSize(size)
                 .setFailedAtMicros(nowMicros())

@@ -68,7 +68,8 @@ public class AlignTimedTexts
     @Override
     public void processElement1(FrameAnalysis frame, Context ctx, Collector<AlignmentScore> out)
             throws Exception {
-        FrameAnalysis withoutImage = FrameAnalysis.newBuilder(frame).setImage(ByteBuffer.allocate(0)).build();
+        FrameAnalysis withoutImage =
+                FrameAnalysis.newBuilder(frame).setImage(ByteBuffer.allocate(0)).build();
         frames.put(frame.getPtsMicros(), withoutImage);
         long expiry = frame.getPtsMicros() / 1_000 + retentionMillis;
         ctx.timerService()

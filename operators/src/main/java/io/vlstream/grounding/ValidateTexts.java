@@ -59,7 +59,10 @@ public class ValidateTexts extends ProcessFunction<TextEnvelope, TimedText> {
             return "textId is blank";
         }
         if (text.getEndMicros() < text.getStartMicros()) {
-            return "endMicros " + text.getEndMicros() + " is before startMicros " + text.getStartMicros();
+            return "endMicros "
+                    + text.getEndMicros()
+                    + " is before startMicros "
+                    + text.getStartMicros();
         }
         if (text.getText().isBlank()) {
             return "text is blank";

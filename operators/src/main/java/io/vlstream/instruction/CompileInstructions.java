@@ -101,7 +101,8 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
                 .build();
     }
 
-    private static io.vlstream.avro.DeadLetter invalid(InstructionEnvelope envelope, String problem) {
+    private static io.vlstream.avro.DeadLetter invalid(
+            InstructionEnvelope envelope, String problem) {
         Instruction instruction = envelope.getInstruction();
         byte[] text = instruction.toString().getBytes(StandardCharsets.UTF_8);
         Failure failure =

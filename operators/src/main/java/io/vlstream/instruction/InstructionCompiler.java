@@ -15,19 +15,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Compiles a natural-language instruction ("tell me when two people walk near a parked van") into
- * a query over detector labels: object terms with counts, spatial relations between them, and
- * the words it could not ground.
+ * Compiles a natural-language instruction ("tell me when two people walk near a parked van") into a
+ * query over detector labels: object terms with counts, spatial relations between them, and the
+ * words it could not ground.
  *
- * <p>A small rule-based reader, not a parser: noun phrases are [quantifier] [modifiers] noun,
- * where the noun (or a two-word compound) is whatever {@link LabelLexicon} grounds; a relation
- * joins the grounded term just before its words to the one just after. Every content word that
- * is not part of a term, count or relation is reported in {@code ungroundedWords}; only function
- * words and instruction scaffolding ("tell me when", "show", "frames") are skipped. Thread-safe.
+ * <p>A small rule-based reader, not a parser: noun phrases are [quantifier] [modifiers] noun, where
+ * the noun (or a two-word compound) is whatever {@link LabelLexicon} grounds; a relation joins the
+ * grounded term just before its words to the one just after. Every content word that is not part of
+ * a term, count or relation is reported in {@code ungroundedWords}; only function words and
+ * instruction scaffolding ("tell me when", "show", "frames") are skipped. Thread-safe.
  */
 public final class InstructionCompiler {
 
-    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}]+(?:['’\\-][\\p{L}\\p{N}]+)*");
+    private static final Pattern TOKEN =
+            Pattern.compile("[\\p{L}\\p{N}]+(?:['’\\-][\\p{L}\\p{N}]+)*");
 
     private static final Map<String, Integer> NUMBER_WORDS =
             Map.ofEntries(
@@ -55,27 +56,148 @@ public final class InstructionCompiler {
                     Map.entry("twenty", 20));
 
     private static final Set<String> ARTICLES =
-            Set.of("a", "an", "the", "any", "some", "every", "each", "all", "this", "that", "these",
-                    "those", "single", "another");
+            Set.of(
+                    "a", "an", "the", "any", "some", "every", "each", "all", "this", "that",
+                    "these", "those", "single", "another");
 
     /** Function words and instruction scaffolding: skipped without being reported. */
     private static final Set<String> SKIPPED =
             Set.of(
-                    "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did",
-                    "has", "have", "had", "having", "will", "would", "can", "could", "should",
-                    "shall", "may", "might", "must", "please", "tell", "me", "us", "let", "know",
-                    "show", "find", "alert", "notify", "detect", "spot", "flag", "report", "give",
-                    "list", "highlight", "mark", "capture", "locate", "identify", "look", "see",
-                    "watch", "when", "whenever", "where", "wherever", "which", "what", "who",
-                    "whom", "whose", "if", "while", "as", "and", "or", "but", "then", "of", "in",
-                    "at", "to", "for", "from", "into", "onto", "with", "within", "during", "it",
-                    "its", "they", "them", "their", "he", "she", "his", "her", "i", "my", "we",
-                    "our", "you", "your", "there", "here", "frame", "frames", "scene", "scenes",
-                    "video", "videos", "clip", "clips", "image", "images", "picture", "pictures",
-                    "footage", "camera", "moment", "moments", "shot", "shots", "time", "times",
-                    "view", "visible", "seen", "appear", "appears", "appearing", "present",
-                    "shown", "shows", "showing", "contain", "contains", "containing", "both",
-                    "also", "too", "just", "only", "somewhere", "anywhere", "on", "by", "s");
+                    "is",
+                    "are",
+                    "was",
+                    "were",
+                    "be",
+                    "been",
+                    "being",
+                    "am",
+                    "do",
+                    "does",
+                    "did",
+                    "has",
+                    "have",
+                    "had",
+                    "having",
+                    "will",
+                    "would",
+                    "can",
+                    "could",
+                    "should",
+                    "shall",
+                    "may",
+                    "might",
+                    "must",
+                    "please",
+                    "tell",
+                    "me",
+                    "us",
+                    "let",
+                    "know",
+                    "show",
+                    "find",
+                    "alert",
+                    "notify",
+                    "detect",
+                    "spot",
+                    "flag",
+                    "report",
+                    "give",
+                    "list",
+                    "highlight",
+                    "mark",
+                    "capture",
+                    "locate",
+                    "identify",
+                    "look",
+                    "see",
+                    "watch",
+                    "when",
+                    "whenever",
+                    "where",
+                    "wherever",
+                    "which",
+                    "what",
+                    "who",
+                    "whom",
+                    "whose",
+                    "if",
+                    "while",
+                    "as",
+                    "and",
+                    "or",
+                    "but",
+                    "then",
+                    "of",
+                    "in",
+                    "at",
+                    "to",
+                    "for",
+                    "from",
+                    "into",
+                    "onto",
+                    "with",
+                    "within",
+                    "during",
+                    "it",
+                    "its",
+                    "they",
+                    "them",
+                    "their",
+                    "he",
+                    "she",
+                    "his",
+                    "her",
+                    "i",
+                    "my",
+                    "we",
+                    "our",
+                    "you",
+                    "your",
+                    "there",
+                    "here",
+                    "frame",
+                    "frames",
+                    "scene",
+                    "scenes",
+                    "video",
+                    "videos",
+                    "clip",
+                    "clips",
+                    "image",
+                    "images",
+                    "picture",
+                    "pictures",
+                    "footage",
+                    "camera",
+                    "moment",
+                    "moments",
+                    "shot",
+                    "shots",
+                    "time",
+                    "times",
+                    "view",
+                    "visible",
+                    "seen",
+                    "appear",
+                    "appears",
+                    "appearing",
+                    "present",
+                    "shown",
+                    "shows",
+                    "showing",
+                    "contain",
+                    "contains",
+                    "containing",
+                    "both",
+                    "also",
+                    "too",
+                    "just",
+                    "only",
+                    "somewhere",
+                    "anywhere",
+                    "on",
+                    "by",
+                    "s");
 
     /** Relation words; "on" and "by" are too often mere prepositions to report when unattached. */
     private static final List<RelationWords> RELATIONS =
@@ -157,8 +279,21 @@ public final class InstructionCompiler {
 
     /** Skipped words that end a noun phrase, so a count before them is not carried over. */
     private static final Set<String> PHRASE_BREAKERS =
-            Set.of("and", "or", "but", "when", "whenever", "while", "with", "if", "where", "then",
-                    "is", "are", "was", "were");
+            Set.of(
+                    "and",
+                    "or",
+                    "but",
+                    "when",
+                    "whenever",
+                    "while",
+                    "with",
+                    "if",
+                    "where",
+                    "then",
+                    "is",
+                    "are",
+                    "was",
+                    "were");
 
     private static final Set<String> NEGATORS = Set.of("not", "never");
 
@@ -182,8 +317,8 @@ public final class InstructionCompiler {
     }
 
     /**
-     * Compiles the text. Never throws: text with nothing groundable gives a query with no terms
-     * and every content word in {@code ungroundedWords}.
+     * Compiles the text. Never throws: text with nothing groundable gives a query with no terms and
+     * every content word in {@code ungroundedWords}.
      */
     public CompiledQuery compile(String text) {
         List<Token> tokens = tokenize(text == null ? "" : text);
@@ -230,6 +365,7 @@ public final class InstructionCompiler {
         private boolean negated;
         private boolean notPending;
         private int notToken = -1;
+
         /** A relation waiting for its object term. */
         private PendingRelation pendingRelation;
 

@@ -22,8 +22,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Scores every analyzed frame against each active instruction that selects its stream. Frames go
- * on to moment selection; each frame-level {@link AlignmentScore} goes to {@link #SCORES}.
+ * Scores every analyzed frame against each active instruction that selects its stream. Frames go on
+ * to moment selection; each frame-level {@link AlignmentScore} goes to {@link #SCORES}.
  * Instructions arrive on the broadcast side and are added, replaced or retired at run time.
  */
 public class ScoreFrames
@@ -54,8 +54,7 @@ public class ScoreFrames
     }
 
     @Override
-    public void processElement(
-            FrameAnalysis frame, ReadOnlyContext ctx, Collector<ScoredFrame> out)
+    public void processElement(FrameAnalysis frame, ReadOnlyContext ctx, Collector<ScoredFrame> out)
             throws Exception {
         for (Map.Entry<String, CompiledInstruction> entry :
                 ctx.getBroadcastState(InstructionState.DESCRIPTOR).immutableEntries()) {
@@ -75,8 +74,7 @@ public class ScoreFrames
             framesScored.inc();
             List<ModelRef> models = new ArrayList<>(frame.getModels());
             models.addAll(instruction.getQuery().getModels());
-            boolean keepImage =
-                    score.score() >= instruction.getScoreThreshold() * IMAGE_KEEP_RATIO;
+            boolean keepImage = score.score() >= instruction.getScoreThreshold() * IMAGE_KEEP_RATIO;
             out.collect(
                     ScoredFrame.newBuilder()
                             .setStreamId(frame.getStreamId())

@@ -33,11 +33,12 @@ import org.apache.flink.util.Collector;
  * frames by the watermark, feeds them to {@link MomentTracker}, and captions each moment that
  * closes. A stream that goes quiet for the quiet timeout (processing time) has its open moment
  * closed; a retired instruction has its open moments closed and their state cleared. Keyed state
- * holds at most the open moment (bounded by its evidence budget) and the frames still waiting
- * for the watermark.
+ * holds at most the open moment (bounded by its evidence budget) and the frames still waiting for
+ * the watermark.
  */
 public class SelectMoments
-        extends KeyedBroadcastProcessFunction<String, ScoredFrame, CompiledInstruction, GroundedCaption> {
+        extends KeyedBroadcastProcessFunction<
+                String, ScoredFrame, CompiledInstruction, GroundedCaption> {
 
     static final MapStateDescriptor<Long, ScoredFrame> PENDING =
             new MapStateDescriptor<>(
@@ -177,7 +178,8 @@ public class SelectMoments
         }
     }
 
-    private void emit(Moment closed, CompiledInstruction instruction, Collector<GroundedCaption> out) {
+    private void emit(
+            Moment closed, CompiledInstruction instruction, Collector<GroundedCaption> out) {
         momentsClosed.inc();
         if (instruction == null || closed.evidence().isEmpty()) {
             // Retired before the moment closed, and already captioned on retirement.
@@ -246,7 +248,8 @@ public class SelectMoments
                 });
     }
 
-    private static Map<Long, ScoredFrame> toMap(MapState<Long, ScoredFrame> state) throws Exception {
+    private static Map<Long, ScoredFrame> toMap(MapState<Long, ScoredFrame> state)
+            throws Exception {
         Map<Long, ScoredFrame> map = new HashMap<>();
         for (Map.Entry<Long, ScoredFrame> entry : state.entries()) {
             map.put(entry.getKey(), entry.getValue());
