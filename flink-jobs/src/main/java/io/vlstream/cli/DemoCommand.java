@@ -111,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
             out.step("kafka         " + local.bootstrapServers() + " (embedded KRaft broker)");
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironment(
-                            parallelism, LocalFlink.withPrometheus(new Configuration()));
+                            parallelism, LocalFlink.configuration());
             JobClient job = local.submit(env, b -> b);
             out.step(
                     "flink job     "

@@ -3,7 +3,10 @@ package io.vlstream.cli;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 
 /** Settings of the local MiniCluster the command-line tools run the job on. */
 final class LocalFlink {
@@ -13,8 +16,16 @@ final class LocalFlink {
 
     private LocalFlink() {}
 
-    /** Adds Flink's Prometheus reporter (first free port in 9249-9260). */
-    static Configuration withPrometheus(Configuration conf) {
+    /**
+     * The MiniCluster's settings: Flink's Prometheus reporter (first free port in 9249-9260), no
+     * Kryo fallback, and a few quick restarts before a failing job gives up.
+     */
+    static Configuration configuration() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
         conf.setString(
                 "metrics.reporter.prom.factory.class",
                 "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");

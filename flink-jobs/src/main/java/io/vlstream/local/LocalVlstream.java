@@ -44,6 +44,7 @@ public final class LocalVlstream implements AutoCloseable {
     private final KafkaProducer<String, Instruction> instructions;
     private final KafkaProducer<String, TimedText> texts;
     private final Admin admin;
+    private volatile JobClient job;
 
     private LocalVlstream(EmbeddedKafkaBroker broker, JobSettings settings, int partitions) {
         this.broker = broker;
@@ -103,6 +104,7 @@ public final class LocalVlstream implements AutoCloseable {
         customize.apply(builder).build().addTo(env);
         JobClient client = env.executeAsync("vlstream");
         awaitRunning(client, Duration.ofMinutes(3));
+        job = client;
         return client;
     }
 
@@ -148,6 +150,7 @@ public final class LocalVlstream implements AutoCloseable {
             if (offset != null && offset.offset() > sent.offset()) {
                 return;
             }
+            checkJobAlive();
             Thread.sleep(100);
         }
         throw new IllegalStateException(
@@ -194,10 +197,29 @@ public final class LocalVlstream implements AutoCloseable {
             if (done) {
                 return;
             }
+            checkJobAlive();
             Thread.sleep(100);
         }
         throw new IllegalStateException(
                 "The job did not process the published frames within " + timeout);
+    }
+
+    /** Fails fast, with the job's own error, when the submitted job has ended. */
+    public void checkJobAlive() throws Exception {
+        JobClient client = job;
+        if (client == null) {
+            return;
+        }
+        JobStatus status = client.getJobStatus().get(10, TimeUnit.SECONDS);
+        if (status.isGloballyTerminalState()) {
+            try {
+                client.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(
+                        "The vlstream job " + status.name().toLowerCase(), e.getCause());
+            }
+            throw new IllegalStateException("The vlstream job ended: " + status);
+        }
     }
 
     /** Publishes frames (keyed by stream id) and waits for the broker's acknowledgements. */
