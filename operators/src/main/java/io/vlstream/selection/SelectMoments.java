@@ -87,6 +87,11 @@ public class SelectMoments
     public void processElement(
             ScoredFrame frame, ReadOnlyContext ctx, Collector<GroundedCaption> out)
             throws Exception {
+        if (ctx.getBroadcastState(InstructionState.DESCRIPTOR).get(frame.getInstructionId())
+                == null) {
+            // Scored just before its instruction was retired: nothing left to select for.
+            return;
+        }
         long eventTime = frame.getPtsMicros() / 1_000;
         if (eventTime <= ctx.timerService().currentWatermark()) {
             // Behind the watermark: its score was emitted, but moments are built in order only.
