@@ -22,12 +22,12 @@ import java.util.Set;
 
 /**
  * Writes an honest caption for a moment from its best evidence frame's detections: what was
- * actually seen of what the instruction asked for ("2 people next to a truck"), relation words
- * only where the boxes verify them, then what could not be verified ("(not verified: walking,
- * parked)"). Every noun phrase is grounded to its regions with exact character offsets.
+ * actually seen of what the instruction asked for ("2 people next to a truck"), relation words only
+ * where the boxes verify them, then what could not be verified ("(not verified: walking, parked)").
+ * Every noun phrase is grounded to its regions with exact character offsets.
  *
- * <p>Uses one frame, the best-scoring one, so counts are never summed across frames. Stateless
- * and thread-safe.
+ * <p>Uses one frame, the best-scoring one, so counts are never summed across frames. Stateless and
+ * thread-safe.
  */
 public final class CaptionComposer {
 
@@ -117,7 +117,8 @@ public final class CaptionComposer {
             for (Region a : contributions.get(relation.getSubject()).getRegions()) {
                 for (Region b : contributions.get(relation.getObject()).getRegions()) {
                     if (!a.equals(b)
-                            && SpatialGeometry.holds(relation.getRelation(), a.getBox(), b.getBox())) {
+                            && SpatialGeometry.holds(
+                                    relation.getRelation(), a.getBox(), b.getBox())) {
                         if (!subjects.contains(a)) {
                             subjects.add(a);
                         }
@@ -178,7 +179,8 @@ public final class CaptionComposer {
             if (i > 0) {
                 out.text.append(i == byLabel.size() - 1 ? " and " : ", ");
             }
-            out.phrase(LabelNouns.counted(entry.getKey(), entry.getValue().size()), entry.getValue());
+            out.phrase(
+                    LabelNouns.counted(entry.getKey(), entry.getValue().size()), entry.getValue());
             i++;
         }
     }

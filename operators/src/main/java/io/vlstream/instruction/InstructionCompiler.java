@@ -6,6 +6,8 @@ import io.vlstream.avro.internal.QueryRelation;
 import io.vlstream.avro.internal.QueryTerm;
 import io.vlstream.avro.internal.SpatialRelation;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,19 +17,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Compiles a natural-language instruction ("tell me when two people walk near a parked van") into
- * a query over detector labels: object terms with counts, spatial relations between them, and
- * the words it could not ground.
+ * Compiles a natural-language instruction ("tell me when two people walk near a parked van") into a
+ * query over detector labels: object terms with counts, spatial relations between them, and the
+ * words it could not ground.
  *
- * <p>A small rule-based reader, not a parser: noun phrases are [quantifier] [modifiers] noun,
- * where the noun (or a two-word compound) is whatever {@link LabelLexicon} grounds; a relation
- * joins the grounded term just before its words to the one just after. Every content word that
- * is not part of a term, count or relation is reported in {@code ungroundedWords}; only function
- * words and instruction scaffolding ("tell me when", "show", "frames") are skipped. Thread-safe.
+ * <p>A small rule-based reader, not a parser: noun phrases are [quantifier] [modifiers] noun, where
+ * the noun (or a two-word compound) is whatever {@link LabelLexicon} grounds; a relation joins the
+ * grounded term just before its words to the one just after. Every content word that is not part of
+ * a term, count or relation is reported in {@code ungroundedWords}; only function words and
+ * instruction scaffolding ("tell me when", "show", "frames") are skipped. Thread-safe.
  */
 public final class InstructionCompiler {
 
-    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}]+(?:['’\\-][\\p{L}\\p{N}]+)*");
+    private static final Pattern TOKEN =
+            Pattern.compile("[\\p{L}\\p{N}]+(?:['’\\-][\\p{L}\\p{N}]+)*");
 
     private static final Map<String, Integer> NUMBER_WORDS =
             Map.ofEntries(
@@ -55,27 +58,148 @@ public final class InstructionCompiler {
                     Map.entry("twenty", 20));
 
     private static final Set<String> ARTICLES =
-            Set.of("a", "an", "the", "any", "some", "every", "each", "all", "this", "that", "these",
-                    "those", "single", "another");
+            Set.of(
+                    "a", "an", "the", "any", "some", "every", "each", "all", "this", "that",
+                    "these", "those", "single", "another");
 
     /** Function words and instruction scaffolding: skipped without being reported. */
     private static final Set<String> SKIPPED =
             Set.of(
-                    "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did",
-                    "has", "have", "had", "having", "will", "would", "can", "could", "should",
-                    "shall", "may", "might", "must", "please", "tell", "me", "us", "let", "know",
-                    "show", "find", "alert", "notify", "detect", "spot", "flag", "report", "give",
-                    "list", "highlight", "mark", "capture", "locate", "identify", "look", "see",
-                    "watch", "when", "whenever", "where", "wherever", "which", "what", "who",
-                    "whom", "whose", "if", "while", "as", "and", "or", "but", "then", "of", "in",
-                    "at", "to", "for", "from", "into", "onto", "with", "within", "during", "it",
-                    "its", "they", "them", "their", "he", "she", "his", "her", "i", "my", "we",
-                    "our", "you", "your", "there", "here", "frame", "frames", "scene", "scenes",
-                    "video", "videos", "clip", "clips", "image", "images", "picture", "pictures",
-                    "footage", "camera", "moment", "moments", "shot", "shots", "time", "times",
-                    "view", "visible", "seen", "appear", "appears", "appearing", "present",
-                    "shown", "shows", "showing", "contain", "contains", "containing", "both",
-                    "also", "too", "just", "only", "somewhere", "anywhere", "on", "by", "s");
+                    "is",
+                    "are",
+                    "was",
+                    "were",
+                    "be",
+                    "been",
+                    "being",
+                    "am",
+                    "do",
+                    "does",
+                    "did",
+                    "has",
+                    "have",
+                    "had",
+                    "having",
+                    "will",
+                    "would",
+                    "can",
+                    "could",
+                    "should",
+                    "shall",
+                    "may",
+                    "might",
+                    "must",
+                    "please",
+                    "tell",
+                    "me",
+                    "us",
+                    "let",
+                    "know",
+                    "show",
+                    "find",
+                    "alert",
+                    "notify",
+                    "detect",
+                    "spot",
+                    "flag",
+                    "report",
+                    "give",
+                    "list",
+                    "highlight",
+                    "mark",
+                    "capture",
+                    "locate",
+                    "identify",
+                    "look",
+                    "see",
+                    "watch",
+                    "when",
+                    "whenever",
+                    "where",
+                    "wherever",
+                    "which",
+                    "what",
+                    "who",
+                    "whom",
+                    "whose",
+                    "if",
+                    "while",
+                    "as",
+                    "and",
+                    "or",
+                    "but",
+                    "then",
+                    "of",
+                    "in",
+                    "at",
+                    "to",
+                    "for",
+                    "from",
+                    "into",
+                    "onto",
+                    "with",
+                    "within",
+                    "during",
+                    "it",
+                    "its",
+                    "they",
+                    "them",
+                    "their",
+                    "he",
+                    "she",
+                    "his",
+                    "her",
+                    "i",
+                    "my",
+                    "we",
+                    "our",
+                    "you",
+                    "your",
+                    "there",
+                    "here",
+                    "frame",
+                    "frames",
+                    "scene",
+                    "scenes",
+                    "video",
+                    "videos",
+                    "clip",
+                    "clips",
+                    "image",
+                    "images",
+                    "picture",
+                    "pictures",
+                    "footage",
+                    "camera",
+                    "moment",
+                    "moments",
+                    "shot",
+                    "shots",
+                    "time",
+                    "times",
+                    "view",
+                    "visible",
+                    "seen",
+                    "appear",
+                    "appears",
+                    "appearing",
+                    "present",
+                    "shown",
+                    "shows",
+                    "showing",
+                    "contain",
+                    "contains",
+                    "containing",
+                    "both",
+                    "also",
+                    "too",
+                    "just",
+                    "only",
+                    "somewhere",
+                    "anywhere",
+                    "on",
+                    "by",
+                    "s");
 
     /** Relation words; "on" and "by" are too often mere prepositions to report when unattached. */
     private static final List<RelationWords> RELATIONS =
@@ -157,8 +281,21 @@ public final class InstructionCompiler {
 
     /** Skipped words that end a noun phrase, so a count before them is not carried over. */
     private static final Set<String> PHRASE_BREAKERS =
-            Set.of("and", "or", "but", "when", "whenever", "while", "with", "if", "where", "then",
-                    "is", "are", "was", "were");
+            Set.of(
+                    "and",
+                    "or",
+                    "but",
+                    "when",
+                    "whenever",
+                    "while",
+                    "with",
+                    "if",
+                    "where",
+                    "then",
+                    "is",
+                    "are",
+                    "was",
+                    "were");
 
     private static final Set<String> NEGATORS = Set.of("not", "never");
 
@@ -182,8 +319,8 @@ public final class InstructionCompiler {
     }
 
     /**
-     * Compiles the text. Never throws: text with nothing groundable gives a query with no terms
-     * and every content word in {@code ungroundedWords}.
+     * Compiles the text. Never throws: text with nothing groundable gives a query with no terms and
+     * every content word in {@code ungroundedWords}.
      */
     public CompiledQuery compile(String text) {
         List<Token> tokens = tokenize(text == null ? "" : text);
@@ -217,7 +354,9 @@ public final class InstructionCompiler {
         private final List<Token> tokens;
         private final List<QueryTerm> terms = new ArrayList<>();
         private final List<QueryRelation> relations = new ArrayList<>();
-        private final Set<String> ungrounded = new LinkedHashSet<>();
+
+        /** Ungrounded words and phrases, with the token where each starts, to keep text order. */
+        private final Map<String, Integer> ungrounded = new LinkedHashMap<>();
 
         /** Start token of the noun phrase being read, or -1. */
         private int phraseStart = -1;
@@ -230,6 +369,7 @@ public final class InstructionCompiler {
         private boolean negated;
         private boolean notPending;
         private int notToken = -1;
+
         /** A relation waiting for its object term. */
         private PendingRelation pendingRelation;
 
@@ -246,9 +386,11 @@ public final class InstructionCompiler {
             closeDanglingPhrase();
             closeDanglingNot();
             if (pendingRelation != null) {
-                unattached(pendingRelation.words, pendingRelation.phrase);
+                unattached(pendingRelation);
             }
-            return query(terms, relations, new ArrayList<>(ungrounded));
+            List<String> words = new ArrayList<>(ungrounded.keySet());
+            words.sort(Comparator.comparing(ungrounded::get));
+            return query(terms, relations, words);
         }
 
         private int step(int i) {
@@ -309,7 +451,7 @@ public final class InstructionCompiler {
             } else if (looksLikeHead(i)) {
                 ungroundedNoun(i, i);
             } else {
-                ungroundedWord(tokens.get(i).text);
+                ungroundedWord(i);
             }
             return i + 1;
         }
@@ -329,7 +471,7 @@ public final class InstructionCompiler {
         /** A noun with no label: reported, and any count before it was about it. */
         private void ungroundedNoun(int from, int to) {
             closeDanglingNot();
-            ungrounded.add(text(from, to));
+            report(text(from, to), from);
             resetPhrase();
         }
 
@@ -387,7 +529,7 @@ public final class InstructionCompiler {
             String phrase = text(start, end - 1);
             closeDanglingPhrase();
             if (pendingRelation != null) {
-                unattached(pendingRelation.words, pendingRelation.phrase);
+                unattached(pendingRelation);
             }
             boolean notted = notPending;
             if (notted) {
@@ -396,7 +538,12 @@ public final class InstructionCompiler {
             }
             pendingRelation =
                     new PendingRelation(
-                            relation.relation, relation.words, phrase, terms.size() - 1, notted);
+                            relation.relation,
+                            relation.words,
+                            phrase,
+                            notted ? notToken : start,
+                            terms.size() - 1,
+                            notted);
         }
 
         private void addTerm(
@@ -433,7 +580,7 @@ public final class InstructionCompiler {
                     || pending.negated
                     || terms.get(subject).getNegated()
                     || terms.get(object).getNegated()) {
-                unattached(pending.words, pending.phrase);
+                unattached(pending);
                 return;
             }
             relations.add(
@@ -445,29 +592,34 @@ public final class InstructionCompiler {
                             .build());
         }
 
-        private void unattached(List<String> words, String phrase) {
+        private void unattached(PendingRelation pending) {
+            List<String> words = pending.words;
             if (words.size() == 1 && (words.get(0).equals("on") || words.get(0).equals("by"))) {
                 return;
             }
-            ungrounded.add(phrase);
+            report(pending.phrase, pending.token);
         }
 
-        private void ungroundedWord(String word) {
+        private void ungroundedWord(int i) {
             closeDanglingNot();
-            ungrounded.add(word);
+            report(tokens.get(i).text, i);
+        }
+
+        private void report(String words, int token) {
+            ungrounded.putIfAbsent(words, token);
         }
 
         /** A quantifier or article that never reached a noun: its words are reported. */
         private void closeDanglingPhrase() {
             if (quantifierText != null) {
-                ungrounded.add(quantifierText);
+                report(quantifierText, phraseStart);
             }
             resetPhrase();
         }
 
         private void closeDanglingNot() {
             if (notPending) {
-                ungrounded.add(tokens.get(notToken).text);
+                report(tokens.get(notToken).text, notToken);
                 notPending = false;
             }
         }
@@ -547,6 +699,7 @@ public final class InstructionCompiler {
             SpatialRelation relation,
             List<String> words,
             String phrase,
+            int token,
             int subject,
             boolean negated) {}
 

@@ -23,15 +23,15 @@ import net.sf.extjwnl.data.Word;
 import net.sf.extjwnl.dictionary.Dictionary;
 
 /**
- * Maps English nouns onto a detector's labels with WordNet 3.1: synonyms, hypernyms ("vehicle")
- * and hyponyms ("pedestrian") of each label's intended sense.
+ * Maps English nouns onto a detector's labels with WordNet 3.1: synonyms, hypernyms ("vehicle") and
+ * hyponyms ("pedestrian") of each label's intended sense.
  *
  * <p>Which senses of a word count: if the word is a label's own name, that label only. Otherwise
  * the word's first sense (WordNet orders senses by corpus frequency) that grounds to any label,
  * plus later grounding senses that are at least as frequent; so "dog" is the animal and not,
- * through its rare sense "frump", a person. Senses of proper names (WordNet instances) never
- * count. A word that is an ancestor of more than {@value #MAX_LABELS_PER_HYPERNYM} labels is too
- * general to ask for ("object", "artifact") and grounds to nothing through that sense.
+ * through its rare sense "frump", a person. Senses of proper names (WordNet instances) never count.
+ * A word that is an ancestor of more than {@value #MAX_LABELS_PER_HYPERNYM} labels is too general
+ * to ask for ("object", "artifact") and grounds to nothing through that sense.
  *
  * <p>Thread-safe: WordNet is loaded once per JVM and read under a lock; answers are cached.
  */
@@ -44,9 +44,9 @@ public final class LabelLexicon {
     public static final int MAX_LABELS_PER_HYPERNYM = 12;
 
     /**
-     * The intended WordNet 3.1 noun sense(s) of each COCO-80 label, as "lemma#senseNumber".
-     * Chosen by hand where the label is ambiguous (mouse = computer mouse, tie = necktie, tv =
-     * television receiver, book = the bound volume, ...).
+     * The intended WordNet 3.1 noun sense(s) of each COCO-80 label, as "lemma#senseNumber". Chosen
+     * by hand where the label is ambiguous (mouse = computer mouse, tie = necktie, tv = television
+     * receiver, book = the bound volume, ...).
      */
     private static final Map<String, List<String>> LABEL_SENSES =
             Map.ofEntries(
@@ -143,8 +143,8 @@ public final class LabelLexicon {
 
     /**
      * Words WordNet maps elsewhere or not at all. WordNet's "people" is a group noun, not the
-     * plural of person; "anyone" etc. are not WordNet nouns; its "kitten" is a young mammal, not
-     * a cat; COCO annotators label passenger vans "car" (WordNet's van is a truck), ships "boat",
+     * plural of person; "anyone" etc. are not WordNet nouns; its "kitten" is a young mammal, not a
+     * cat; COCO annotators label passenger vans "car" (WordNet's van is a truck), ships "boat",
      * mugs "cup" and any table "dining table" (WordNet relates none of these that way).
      */
     private static final Map<String, List<String>> WORD_SUPPLEMENT =
@@ -165,10 +165,32 @@ public final class LabelLexicon {
     /** Words so general they would ground to nearly everything; they ground to nothing. */
     private static final Set<String> TOO_GENERAL =
             Set.of(
-                    "thing", "object", "entity", "item", "stuff", "whole", "artifact", "artefact",
-                    "matter", "substance", "something", "anything", "everything", "unit",
-                    "physical entity", "physical object", "part", "piece", "element", "way",
-                    "kind", "sort", "type", "lot", "number", "one");
+                    "thing",
+                    "object",
+                    "entity",
+                    "item",
+                    "stuff",
+                    "whole",
+                    "artifact",
+                    "artefact",
+                    "matter",
+                    "substance",
+                    "something",
+                    "anything",
+                    "everything",
+                    "unit",
+                    "physical entity",
+                    "physical object",
+                    "part",
+                    "piece",
+                    "element",
+                    "way",
+                    "kind",
+                    "sort",
+                    "type",
+                    "lot",
+                    "number",
+                    "one");
 
     private static final Object WORDNET_LOCK = new Object();
     private static volatile Dictionary wordnet;
@@ -181,8 +203,10 @@ public final class LabelLexicon {
 
     private final List<String> labels;
     private final Map<String, Integer> labelOrder = new HashMap<>();
+
     /** Synset offset → labels whose intended sense it is. */
     private final Map<Long, Set<String>> ownSenses = new HashMap<>();
+
     /** Synset offset → labels it is a (strict) hypernym of. */
     private final Map<Long, Set<String>> hypernymOf = new HashMap<>();
 
@@ -209,7 +233,9 @@ public final class LabelLexicon {
                     parents.addAll(hypernyms(synset));
                 }
                 for (Synset ancestor : closure(parents)) {
-                    hypernymOf.computeIfAbsent(ancestor.getOffset(), k -> new HashSet<>()).add(label);
+                    hypernymOf
+                            .computeIfAbsent(ancestor.getOffset(), k -> new HashSet<>())
+                            .add(label);
                 }
             }
         }
@@ -231,8 +257,8 @@ public final class LabelLexicon {
     }
 
     /**
-     * A lexicon for another detector's labels. Labels without a hand-chosen sense above ground
-     * by their own name only.
+     * A lexicon for another detector's labels. Labels without a hand-chosen sense above ground by
+     * their own name only.
      */
     public static LabelLexicon forLabels(List<String> labels) {
         return new LabelLexicon(labels);
@@ -336,7 +362,9 @@ public final class LabelLexicon {
                 continue;
             }
             int useCount = useCount(sense, lemma);
-            if (i > 0 && !eligible(sense, useCount, topUseCount)) {
+            if (i > 0
+                    && !eligible(sense, useCount, topUseCount)
+                    && !(useCount > 0 && ownSenses.containsKey(sense.getOffset()))) {
                 continue;
             }
             if (firstUseCount >= 0 && useCount < firstUseCount) {
@@ -356,7 +384,9 @@ public final class LabelLexicon {
     /**
      * Whether a sense after the first may count at all: not when it is far rarer than the first
      * ("grass" the informer, "wheel" the bicycle); a rare sense meaning a kind of person ("mug" the
-     * chump) only when the corpus has seen it, since nearly every noun has such a metaphor.
+     * chump) only when the corpus has seen it, since nearly every noun has such a metaphor. A sense
+     * that is a label's own (hand-chosen) sense counts whenever the corpus has seen it
+     * ("television" the receiver, though the broadcasting sense is far more frequent).
      */
     private static boolean eligible(Synset sense, int useCount, int topUseCount) {
         if (useCount * RARE_SENSE_RATIO < topUseCount) {

@@ -19,12 +19,12 @@ import java.util.Set;
 /**
  * Scores one frame's detections against a compiled instruction, explaining every part.
  *
- * <p>Every term and relation must hold (AND). A term scores the mean confidence of its best
- * {@code minCount} matching detections, or 0 when the count constraint fails; a term that asks
- * for none ("no cars", "at most 2") scores 1 when it holds. A relation scores the best pair of
- * boxes that satisfies it: geometric fit ({@link SpatialGeometry}) times the geometric mean of
- * the two confidences. The frame's score is the equally weighted geometric mean of all parts, so
- * one missing part makes it 0. Detections below the minimum confidence are ignored. Stateless and
+ * <p>Every term and relation must hold (AND). A term scores the mean confidence of its best {@code
+ * minCount} matching detections, or 0 when the count constraint fails; a term that asks for none
+ * ("no cars", "at most 2") scores 1 when it holds. A relation scores the best pair of boxes that
+ * satisfies it: geometric fit ({@link SpatialGeometry}) times the geometric mean of the two
+ * confidences. The frame's score is the equally weighted geometric mean of all parts, so one
+ * missing part makes it 0. Detections below the minimum confidence are ignored. Stateless and
  * thread-safe.
  */
 public final class FrameScorer {
@@ -167,7 +167,9 @@ public final class FrameScorer {
     private static String countDetail(QueryTerm term, int seen, int min, Integer max) {
         String labels = String.join("/", term.getLabels());
         if (max != null && max == 0) {
-            return seen == 0 ? "no " + labels + " seen" : seen + " " + labels + " seen, none wanted";
+            return seen == 0
+                    ? "no " + labels + " seen"
+                    : seen + " " + labels + " seen, none wanted";
         }
         String wanted;
         if (max == null) {
@@ -239,13 +241,18 @@ public final class FrameScorer {
                             + words
                             + " "
                             + bestB.getLabel()
-                            + String.format(" (fit %.2f)", SpatialGeometry.fit(
-                                    relation.getRelation(), bestA.getBox(), bestB.getBox()));
+                            + String.format(
+                                    " (fit %.2f)",
+                                    SpatialGeometry.fit(
+                                            relation.getRelation(),
+                                            bestA.getBox(),
+                                            bestB.getBox()));
         } else if (subjects.isEmpty() || objects.isEmpty()) {
             detail =
                     "no "
-                            + String.join("/", subjects.isEmpty() ? subject.getLabels()
-                                    : object.getLabels())
+                            + String.join(
+                                    "/",
+                                    subjects.isEmpty() ? subject.getLabels() : object.getLabels())
                             + " seen";
         } else if (nearestA == null) {
             detail = "no distinct pair of boxes to relate";
@@ -290,13 +297,13 @@ public final class FrameScorer {
         if (clipped.equals(box)) {
             return detection;
         }
-        return new Detection(detection.getLabel(), detection.getClassId(), detection.getScore(),
-                clipped);
+        return new Detection(
+                detection.getLabel(), detection.getClassId(), detection.getScore(), clipped);
     }
 
     private static Region region(Detection detection, long sequence, long pts) {
-        return new Region(sequence, pts, detection.getLabel(), detection.getScore(),
-                detection.getBox());
+        return new Region(
+                sequence, pts, detection.getLabel(), detection.getScore(), detection.getBox());
     }
 
     private static TermContribution contribution(

@@ -9,8 +9,8 @@ import io.vlstream.avro.internal.SpatialRelation;
  * <p>NEAR: the gap between the boxes (0 when they touch or overlap), measured in units of the
  * boxes' mean size (larger side); fit 1 at no gap, falling linearly to 0 at one size; holds while
  * the gap is at most half a size. LEFT_OF / RIGHT_OF / ABOVE / BELOW: by box centres, the offset
- * measured in units of the boxes' mean width (or height); fit reaches 1 at half a unit; holds
- * from a tenth of a unit, so side-by-side boxes with the same centre are neither.
+ * measured in units of the boxes' mean width (or height); fit reaches 1 at half a unit; holds from
+ * a tenth of a unit, so side-by-side boxes with the same centre are neither.
  */
 public final class SpatialGeometry {
 
