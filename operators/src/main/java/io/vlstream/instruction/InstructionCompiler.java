@@ -6,6 +6,8 @@ import io.vlstream.avro.internal.QueryRelation;
 import io.vlstream.avro.internal.QueryTerm;
 import io.vlstream.avro.internal.SpatialRelation;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -352,7 +354,9 @@ public final class InstructionCompiler {
         private final List<Token> tokens;
         private final List<QueryTerm> terms = new ArrayList<>();
         private final List<QueryRelation> relations = new ArrayList<>();
-        private final Set<String> ungrounded = new LinkedHashSet<>();
+
+        /** Ungrounded words and phrases, with the token where each starts, to keep text order. */
+        private final Map<String, Integer> ungrounded = new LinkedHashMap<>();
 
         /** Start token of the noun phrase being read, or -1. */
         private int phraseStart = -1;
@@ -382,9 +386,11 @@ public final class InstructionCompiler {
             closeDanglingPhrase();
             closeDanglingNot();
             if (pendingRelation != null) {
-                unattached(pendingRelation.words, pendingRelation.phrase);
+                unattached(pendingRelation);
             }
-            return query(terms, relations, new ArrayList<>(ungrounded));
+            List<String> words = new ArrayList<>(ungrounded.keySet());
+            words.sort(Comparator.comparing(ungrounded::get));
+            return query(terms, relations, words);
         }
 
         private int step(int i) {
@@ -445,7 +451,7 @@ public final class InstructionCompiler {
             } else if (looksLikeHead(i)) {
                 ungroundedNoun(i, i);
             } else {
-                ungroundedWord(tokens.get(i).text);
+                ungroundedWord(i);
             }
             return i + 1;
         }
@@ -465,7 +471,7 @@ public final class InstructionCompiler {
         /** A noun with no label: reported, and any count before it was about it. */
         private void ungroundedNoun(int from, int to) {
             closeDanglingNot();
-            ungrounded.add(text(from, to));
+            report(text(from, to), from);
             resetPhrase();
         }
 
@@ -523,7 +529,7 @@ public final class InstructionCompiler {
             String phrase = text(start, end - 1);
             closeDanglingPhrase();
             if (pendingRelation != null) {
-                unattached(pendingRelation.words, pendingRelation.phrase);
+                unattached(pendingRelation);
             }
             boolean notted = notPending;
             if (notted) {
@@ -532,7 +538,12 @@ public final class InstructionCompiler {
             }
             pendingRelation =
                     new PendingRelation(
-                            relation.relation, relation.words, phrase, terms.size() - 1, notted);
+                            relation.relation,
+                            relation.words,
+                            phrase,
+                            notted ? notToken : start,
+                            terms.size() - 1,
+                            notted);
         }
 
         private void addTerm(
@@ -569,7 +580,7 @@ public final class InstructionCompiler {
                     || pending.negated
                     || terms.get(subject).getNegated()
                     || terms.get(object).getNegated()) {
-                unattached(pending.words, pending.phrase);
+                unattached(pending);
                 return;
             }
             relations.add(
@@ -581,29 +592,34 @@ public final class InstructionCompiler {
                             .build());
         }
 
-        private void unattached(List<String> words, String phrase) {
+        private void unattached(PendingRelation pending) {
+            List<String> words = pending.words;
             if (words.size() == 1 && (words.get(0).equals("on") || words.get(0).equals("by"))) {
                 return;
             }
-            ungrounded.add(phrase);
+            report(pending.phrase, pending.token);
         }
 
-        private void ungroundedWord(String word) {
+        private void ungroundedWord(int i) {
             closeDanglingNot();
-            ungrounded.add(word);
+            report(tokens.get(i).text, i);
+        }
+
+        private void report(String words, int token) {
+            ungrounded.putIfAbsent(words, token);
         }
 
         /** A quantifier or article that never reached a noun: its words are reported. */
         private void closeDanglingPhrase() {
             if (quantifierText != null) {
-                ungrounded.add(quantifierText);
+                report(quantifierText, phraseStart);
             }
             resetPhrase();
         }
 
         private void closeDanglingNot() {
             if (notPending) {
-                ungrounded.add(tokens.get(notToken).text);
+                report(tokens.get(notToken).text, notToken);
                 notPending = false;
             }
         }
@@ -683,6 +699,7 @@ public final class InstructionCompiler {
             SpatialRelation relation,
             List<String> words,
             String phrase,
+            int token,
             int subject,
             boolean negated) {}
 

@@ -362,7 +362,9 @@ public final class LabelLexicon {
                 continue;
             }
             int useCount = useCount(sense, lemma);
-            if (i > 0 && !eligible(sense, useCount, topUseCount)) {
+            if (i > 0
+                    && !eligible(sense, useCount, topUseCount)
+                    && !(useCount > 0 && ownSenses.containsKey(sense.getOffset()))) {
                 continue;
             }
             if (firstUseCount >= 0 && useCount < firstUseCount) {
@@ -382,7 +384,9 @@ public final class LabelLexicon {
     /**
      * Whether a sense after the first may count at all: not when it is far rarer than the first
      * ("grass" the informer, "wheel" the bicycle); a rare sense meaning a kind of person ("mug" the
-     * chump) only when the corpus has seen it, since nearly every noun has such a metaphor.
+     * chump) only when the corpus has seen it, since nearly every noun has such a metaphor. A sense
+     * that is a label's own (hand-chosen) sense counts whenever the corpus has seen it
+     * ("television" the receiver, though the broadcasting sense is far more frequent).
      */
     private static boolean eligible(Synset sense, int useCount, int topUseCount) {
         if (useCount * RARE_SENSE_RATIO < topUseCount) {
