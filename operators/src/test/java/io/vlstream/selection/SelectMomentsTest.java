@@ -10,7 +10,8 @@ import io.vlstream.instruction.InstructionCompiler;
 import io.vlstream.instruction.InstructionState;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
-import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +60,17 @@ class SelectMomentsTest {
         return SelectionTestData.frame(ptsMillis * MS, score, SelectionTestData.BUDGET, detections);
     }
 
+    /** Entries in every keyed state of the operator (heap backend). */
+    private static int keyedStateEntries(
+            KeyedBroadcastOperatorTestHarness<
+                            String, ScoredFrame, CompiledInstruction, GroundedCaption>
+                    harness) {
+        AbstractStreamOperator<?> operator =
+                (AbstractStreamOperator<?>) harness.getTwoInputOperator();
+        return ((HeapKeyedStateBackend<?>) operator.getKeyedStateBackend())
+                .numKeyValueStateEntries();
+    }
+
     private static void send(
             KeyedBroadcastOperatorTestHarness<
                             String, ScoredFrame, CompiledInstruction, GroundedCaption>
@@ -77,7 +89,7 @@ class SelectMomentsTest {
         for (long t = 500; t <= 2_000; t += 100) {
             send(harness, person(t, 0f));
         }
-        harness.processWatermark(new Watermark(2_000));
+        harness.watermark(2_000);
 
         List<GroundedCaption> captions = harness.extractOutputValues();
         assertThat(captions).hasSize(1);
@@ -88,7 +100,7 @@ class SelectMomentsTest {
         assertThat(caption.getEvidence())
                 .isNotEmpty()
                 .hasSizeLessThanOrEqualTo(SelectionTestData.BUDGET);
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
         harness.close();
@@ -108,7 +120,7 @@ class SelectMomentsTest {
         assertThat(harness.extractOutputValues())
                 .singleElement()
                 .satisfies(c -> assertThat(c.getMomentEndMicros()).isEqualTo(300 * MS));
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(keyedStateEntries(harness)).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
         harness.close();
     }
@@ -119,8 +131,8 @@ class SelectMomentsTest {
         for (long t = 0; t <= 500; t += 100) {
             send(harness, person(t, 0.9f));
         }
-        harness.processWatermark(new Watermark(300));
-        assertThat(harness.numKeyedStateEntries()).isPositive();
+        harness.watermark(300);
+        assertThat(keyedStateEntries(harness)).isPositive();
 
         CompiledInstruction retirement =
                 CompiledInstruction.newBuilder(instruction).setActive(false).setQuery(null).build();
@@ -133,21 +145,21 @@ class SelectMomentsTest {
                             assertThat(c.getMomentStartMicros()).isZero();
                             assertThat(c.getMomentEndMicros()).isEqualTo(500 * MS);
                         });
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(keyedStateEntries(harness)).isZero();
         // Frames of a retired instruction are no longer selected.
         send(harness, person(700, 0.9f));
-        harness.processWatermark(new Watermark(10_000));
+        harness.watermark(10_000);
         assertThat(harness.extractOutputValues()).hasSize(1);
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(keyedStateEntries(harness)).isZero();
         harness.close();
     }
 
     @Test
     void framesBehindTheWatermarkAreCountedLateAndNotSelected() throws Exception {
         var harness = harness();
-        harness.processWatermark(new Watermark(5_000));
+        harness.watermark(5_000);
         send(harness, person(1_000, 0.9f));
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(keyedStateEntries(harness)).isZero();
         harness.close();
     }
 }
