@@ -9,11 +9,16 @@ import io.vlstream.avro.internal.ScoredFrame;
 import io.vlstream.selection.Moment;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Assembles the {@link GroundedCaption} record of a closed moment. */
 public final class GroundedCaptions {
+
+    /** Most image bytes one caption carries; evidence beyond it is referenced, not embedded. */
+    public static final int MAX_IMAGE_BYTES = 512 * 1024;
 
     private GroundedCaptions() {}
 
@@ -28,6 +33,20 @@ public final class GroundedCaptions {
                 evidence.stream()
                         .max(Comparator.comparingDouble(ScoredFrame::getScore))
                         .orElseThrow();
+        // Images go in best first while they fit the budget, so a caption stays well under
+        // Kafka's default 1 MB record limit whatever the instruction's evidence budget.
+        Set<Long> withImage = new HashSet<>();
+        long imageBytes = 0;
+        for (ScoredFrame frame :
+                evidence.stream()
+                        .sorted(Comparator.comparingDouble(ScoredFrame::getScore).reversed())
+                        .toList()) {
+            int size = frame.getImage() == null ? 0 : frame.getImage().remaining();
+            if (size > 0 && imageBytes + size <= MAX_IMAGE_BYTES) {
+                withImage.add(frame.getSequence());
+                imageBytes += size;
+            }
+        }
         List<EvidenceFrame> frames = new ArrayList<>();
         for (ScoredFrame frame : evidence) {
             frames.add(
@@ -38,7 +57,10 @@ public final class GroundedCaptions {
                             .setWidth(frame.getWidth())
                             .setHeight(frame.getHeight())
                             .setMediaType(frame.getMediaType())
-                            .setImage(frame.getImage())
+                            .setImage(
+                                    withImage.contains(frame.getSequence())
+                                            ? frame.getImage()
+                                            : null)
                             .build());
         }
         LinkedHashSet<ModelRef> models = new LinkedHashSet<>(best.getModels());
