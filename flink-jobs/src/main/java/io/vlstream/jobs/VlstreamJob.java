@@ -143,7 +143,8 @@ public final class VlstreamJob {
                         .process(
                                 new AlignTimedTexts(
                                         settings.detectorMinScore(),
-                                        settings.textRetention().toMillis()))
+                                        settings.textRetention().toMillis(),
+                                        settings.quietTimeout().toMillis()))
                         .name("align timed texts")
                         .uid("align-texts");
 

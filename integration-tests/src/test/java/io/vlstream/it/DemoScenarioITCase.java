@@ -8,6 +8,8 @@ import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.GroundedPhrase;
 import io.vlstream.avro.ModelRef;
 import io.vlstream.avro.Region;
+import io.vlstream.avro.SubjectKind;
+import io.vlstream.avro.TimedText;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
@@ -17,7 +19,10 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The demo's scenario on the first 150 frames of vtest.avi, on real Kafka and a MiniCluster. */
+/**
+ * The demo's scenario on the first 150 frames of vtest.avi, on real Kafka and a MiniCluster, with
+ * two timed texts checked against the frames of their spans.
+ */
 class DemoScenarioITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = VlstreamCluster.miniCluster();
@@ -45,12 +50,38 @@ class DemoScenarioITCase {
                     VlstreamCluster.instruction("demo", "people walking near a parked van"),
                     VlstreamCluster.APPLY_TIMEOUT);
             List<VideoFrame> frames = VlstreamCluster.vtest("vtest", FRAMES);
+            // A label for the span where people pass the parked vans, and one for a span where
+            // only a dog would do: the first is supported by the frames, the second is not.
+            TimedText supported = text("label-1", frames, 110, 149, "a person next to a van");
+            TimedText unsupported = text("label-2", frames, 0, 100, "a dog");
+            local.publishText(supported);
+            local.publishText(unsupported);
             local.publishFrames(frames);
 
             List<AlignmentScore> scored =
-                    scores.await(s -> s.size() >= FRAMES, VlstreamCluster.OUTPUT_TIMEOUT);
-            assertThat(scored).hasSize(FRAMES);
-            assertThat(scored).extracting(AlignmentScore::getFrameSequence).doesNotHaveDuplicates();
+                    scores.await(s -> s.size() >= FRAMES + 2, VlstreamCluster.OUTPUT_TIMEOUT);
+            List<AlignmentScore> frameScores =
+                    scored.stream()
+                            .filter(s -> s.getSubjectKind() == SubjectKind.INSTRUCTION)
+                            .toList();
+            assertThat(frameScores).hasSize(FRAMES);
+            assertThat(frameScores)
+                    .extracting(AlignmentScore::getFrameSequence)
+                    .doesNotHaveDuplicates();
+            AlignmentScore label1 = textScore(scored, "label-1");
+            assertThat(label1.getScore()).isGreaterThan(0.3f);
+            assertThat(label1.getEvidence())
+                    .isNotEmpty()
+                    .allSatisfy(
+                            e ->
+                                    assertThat(e.getPtsMicros())
+                                            .isBetween(
+                                                    supported.getStartMicros(),
+                                                    supported.getEndMicros()));
+            assertThat(label1.getContributions())
+                    .extracting(c -> c.getLabels())
+                    .anySatisfy(l -> assertThat(l).contains("person"));
+            assertThat(textScore(scored, "label-2").getScore()).isZero();
             List<GroundedCaption> all =
                     captions.await(
                             c -> !c.isEmpty() && quietFor(captions),
@@ -103,6 +134,28 @@ class DemoScenarioITCase {
                 }
             }
         }
+    }
+
+    private static TimedText text(
+            String id, List<VideoFrame> frames, int from, int to, String words) {
+        return TimedText.newBuilder()
+                .setStreamId("vtest")
+                .setTextId(id)
+                .setStartMicros(frames.get(from).getPtsMicros())
+                .setEndMicros(frames.get(to).getPtsMicros())
+                .setText(words)
+                .setKind("label")
+                .build();
+    }
+
+    private static AlignmentScore textScore(List<AlignmentScore> scores, String textId) {
+        return scores.stream()
+                .filter(
+                        s ->
+                                s.getSubjectKind() == SubjectKind.TIMED_TEXT
+                                        && s.getSubjectId().equals(textId))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no score for timed text " + textId));
     }
 
     /** True once no new caption has arrived for a few seconds (the last moment has closed). */

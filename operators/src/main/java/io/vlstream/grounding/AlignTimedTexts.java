@@ -15,15 +15,20 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Per stream: keeps the last {@code retention} of frame analyses (without their images) and, when
- * the watermark passes a timed text's end, scores the text against the frames of its span.
+ * the watermark passes a timed text's end, scores the text against the frames of its span. When the
+ * stream goes quiet (no frame for the quiet timeout, processing time), texts whose span has begun
+ * are scored with the frames there are, since the watermark will not move on.
  */
 public class AlignTimedTexts
         extends KeyedCoProcessFunction<String, FrameAnalysis, TimedText, AlignmentScore> {
@@ -39,20 +44,29 @@ public class AlignTimedTexts
                     BasicTypeInfo.STRING_TYPE_INFO,
                     TypeInformation.of(TimedText.class));
 
+    static final ValueStateDescriptor<Long> LAST_FRAME_PTS =
+            new ValueStateDescriptor<>("last-frame-pts", BasicTypeInfo.LONG_TYPE_INFO);
+    static final ValueStateDescriptor<Long> QUIET_TIMER =
+            new ValueStateDescriptor<>("quiet-timer", BasicTypeInfo.LONG_TYPE_INFO);
+
     /** Cleanup timers are rounded to this, so there is at most one per second per stream. */
     private static final long CLEANUP_BUCKET_MILLIS = 1_000;
 
     private final float minDetectionScore;
     private final long retentionMillis;
+    private final long quietTimeoutMillis;
     private transient InstructionCompiler compiler;
     private transient SpanAlignment alignment;
     private transient MapState<Long, FrameAnalysis> frames;
     private transient MapState<String, TimedText> texts;
+    private transient ValueState<Long> lastFramePts;
+    private transient ValueState<Long> quietTimer;
     private transient Counter textsAligned;
 
-    public AlignTimedTexts(float minDetectionScore, long retentionMillis) {
+    public AlignTimedTexts(float minDetectionScore, long retentionMillis, long quietTimeoutMillis) {
         this.minDetectionScore = minDetectionScore;
         this.retentionMillis = retentionMillis;
+        this.quietTimeoutMillis = quietTimeoutMillis;
     }
 
     @Override
@@ -61,6 +75,8 @@ public class AlignTimedTexts
         alignment = new SpanAlignment(new FrameScorer(minDetectionScore));
         frames = getRuntimeContext().getMapState(FRAMES);
         texts = getRuntimeContext().getMapState(TEXTS);
+        lastFramePts = getRuntimeContext().getState(LAST_FRAME_PTS);
+        quietTimer = getRuntimeContext().getState(QUIET_TIMER);
         textsAligned =
                 VlstreamMetrics.counter(getRuntimeContext().getMetricGroup(), "texts_aligned");
     }
@@ -75,6 +91,17 @@ public class AlignTimedTexts
         ctx.timerService()
                 .registerEventTimeTimer(
                         (expiry / CLEANUP_BUCKET_MILLIS + 1) * CLEANUP_BUCKET_MILLIS);
+        Long last = lastFramePts.value();
+        if (last == null || frame.getPtsMicros() > last) {
+            lastFramePts.update(frame.getPtsMicros());
+        }
+        Long previous = quietTimer.value();
+        if (previous != null) {
+            ctx.timerService().deleteProcessingTimeTimer(previous);
+        }
+        long next = ctx.timerService().currentProcessingTime() + quietTimeoutMillis;
+        ctx.timerService().registerProcessingTimeTimer(next);
+        quietTimer.update(next);
     }
 
     @Override
@@ -82,15 +109,29 @@ public class AlignTimedTexts
             throws Exception {
         texts.put(text.getTextId(), text);
         ctx.timerService().registerEventTimeTimer(text.getEndMicros() / 1_000);
+        if (quietTimer.value() == null) {
+            // The stream may already be quiet: check again after the quiet timeout.
+            long next = ctx.timerService().currentProcessingTime() + quietTimeoutMillis;
+            ctx.timerService().registerProcessingTimeTimer(next);
+            quietTimer.update(next);
+        }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlignmentScore> out)
             throws Exception {
+        boolean quiet = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
+        if (quiet) {
+            quietTimer.clear();
+        }
+        Long last = lastFramePts.value();
         List<TimedText> due = new ArrayList<>();
         for (Map.Entry<String, TimedText> entry : texts.entries()) {
-            if (entry.getValue().getEndMicros() / 1_000 <= timestamp) {
-                due.add(entry.getValue());
+            TimedText text = entry.getValue();
+            boolean passed = !quiet && text.getEndMicros() / 1_000 <= timestamp;
+            boolean begunBeforeQuiet = quiet && last != null && text.getStartMicros() <= last;
+            if (passed || begunBeforeQuiet) {
+                due.add(text);
             }
         }
         if (!due.isEmpty()) {
@@ -107,12 +148,18 @@ public class AlignTimedTexts
                 textsAligned.inc();
             }
         }
+        if (quiet) {
+            return;
+        }
         long oldestKeptMicros = (timestamp - retentionMillis) * 1_000;
         Iterator<Long> keys = frames.keys().iterator();
         while (keys.hasNext()) {
             if (keys.next() < oldestKeptMicros) {
                 keys.remove();
             }
+        }
+        if (frames.isEmpty() && texts.isEmpty()) {
+            lastFramePts.clear();
         }
     }
 }
