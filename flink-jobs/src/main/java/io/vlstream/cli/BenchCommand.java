@@ -166,12 +166,7 @@ final class BenchCommand implements Callable<Integer> {
         conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
         conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
         try (LocalVlstream local = LocalVlstream.start(conf, parallelism);
-                TopicReader<AlignmentScore> scores =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().scores(),
-                                AlignmentScore.class,
-                                null)) {
+                TopicReader<AlignmentScore> scores = local.readScores(null)) {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironment(
                             parallelism, new Configuration());

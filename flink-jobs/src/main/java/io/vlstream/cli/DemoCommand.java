@@ -90,24 +90,9 @@ final class DemoCommand implements Callable<Integer> {
         long ptsBase = System.currentTimeMillis() * 1_000;
         CaptionPrinter printer = new CaptionPrinter(out, ptsBase);
         try (LocalVlstream local = LocalVlstream.start(conf, parallelism);
-                TopicReader<GroundedCaption> captions =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().captions(),
-                                GroundedCaption.class,
-                                printer::print);
-                TopicReader<AlignmentScore> scores =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().scores(),
-                                AlignmentScore.class,
-                                null);
-                TopicReader<DeadLetter> deadLetters =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().dlq(),
-                                DeadLetter.class,
-                                out::deadLetter)) {
+                TopicReader<GroundedCaption> captions = local.readCaptions(printer::print);
+                TopicReader<AlignmentScore> scores = local.readScores(null);
+                TopicReader<DeadLetter> deadLetters = local.readDeadLetters(out::deadLetter)) {
             out.step("kafka         " + local.bootstrapServers() + " (embedded KRaft broker)");
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironment(

@@ -1,5 +1,8 @@
 package io.vlstream.local;
 
+import io.vlstream.avro.AlignmentScore;
+import io.vlstream.avro.DeadLetter;
+import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.Instruction;
 import io.vlstream.avro.TimedText;
 import io.vlstream.avro.VideoFrame;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -202,6 +206,24 @@ public final class LocalVlstream implements AutoCloseable {
         }
         throw new IllegalStateException(
                 "The job did not process the published frames within " + timeout);
+    }
+
+    /** Reads the captions the job commits, from the beginning; {@code onRecord} may be null. */
+    public TopicReader<GroundedCaption> readCaptions(Consumer<GroundedCaption> onRecord) {
+        return new TopicReader<>(
+                bootstrapServers(), settings.topics().captions(), GroundedCaption.class, onRecord);
+    }
+
+    /** Reads the alignment scores the job commits, from the beginning. */
+    public TopicReader<AlignmentScore> readScores(Consumer<AlignmentScore> onRecord) {
+        return new TopicReader<>(
+                bootstrapServers(), settings.topics().scores(), AlignmentScore.class, onRecord);
+    }
+
+    /** Reads the dead letters the job commits, from the beginning. */
+    public TopicReader<DeadLetter> readDeadLetters(Consumer<DeadLetter> onRecord) {
+        return new TopicReader<>(
+                bootstrapServers(), settings.topics().dlq(), DeadLetter.class, onRecord);
     }
 
     /** Fails fast, with the job's own error, when the submitted job has ended. */

@@ -39,24 +39,9 @@ class BadFramesITCase {
         conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
         conf.set(VlstreamOptions.MAX_RECORD_BYTES, MAX_RECORD_BYTES);
         try (LocalVlstream local = LocalVlstream.start(conf, VlstreamCluster.PARALLELISM);
-                TopicReader<DeadLetter> dlq =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().dlq(),
-                                DeadLetter.class,
-                                null);
-                TopicReader<AlignmentScore> scores =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().scores(),
-                                AlignmentScore.class,
-                                null);
-                TopicReader<GroundedCaption> captions =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().captions(),
-                                GroundedCaption.class,
-                                null)) {
+                TopicReader<DeadLetter> dlq = local.readDeadLetters(null);
+                TopicReader<AlignmentScore> scores = local.readScores(null);
+                TopicReader<GroundedCaption> captions = local.readCaptions(null)) {
             JobClient job = local.submit(VlstreamCluster.env(), b -> b);
             local.applyInstruction(
                     "people",

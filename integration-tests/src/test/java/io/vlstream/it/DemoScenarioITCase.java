@@ -32,18 +32,8 @@ class DemoScenarioITCase {
     @Test
     void peopleWalkingPastParkedVansAreCaptionedWithBoxesAndLineage() throws Exception {
         try (LocalVlstream local = VlstreamCluster.broker("demo-it");
-                TopicReader<GroundedCaption> captions =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().captions(),
-                                GroundedCaption.class,
-                                null);
-                TopicReader<AlignmentScore> scores =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().scores(),
-                                AlignmentScore.class,
-                                null)) {
+                TopicReader<GroundedCaption> captions = local.readCaptions(null);
+                TopicReader<AlignmentScore> scores = local.readScores(null)) {
             JobClient job = local.submit(VlstreamCluster.env(), b -> b);
             local.applyInstruction(
                     "demo",

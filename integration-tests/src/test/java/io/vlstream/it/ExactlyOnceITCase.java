@@ -44,12 +44,7 @@ class ExactlyOnceITCase {
     @Test
     void captionsAreCommittedExactlyOnceAcrossATaskFailure() throws Exception {
         try (LocalVlstream local = VlstreamCluster.broker("exactly-once-it");
-                TopicReader<GroundedCaption> captions =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().captions(),
-                                GroundedCaption.class,
-                                null)) {
+                TopicReader<GroundedCaption> captions = local.readCaptions(null)) {
             JobClient job =
                     local.submit(
                             VlstreamCluster.env(),

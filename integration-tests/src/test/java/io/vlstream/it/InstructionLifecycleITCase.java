@@ -21,18 +21,8 @@ class InstructionLifecycleITCase {
     @Test
     void anInstructionAddedAtRunTimeTakesEffectAndARetiredOneStops() throws Exception {
         try (LocalVlstream local = VlstreamCluster.broker("lifecycle-it");
-                TopicReader<AlignmentScore> scores =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().scores(),
-                                AlignmentScore.class,
-                                null);
-                TopicReader<GroundedCaption> captions =
-                        new TopicReader<>(
-                                local.bootstrapServers(),
-                                local.settings().topics().captions(),
-                                GroundedCaption.class,
-                                null)) {
+                TopicReader<AlignmentScore> scores = local.readScores(null);
+                TopicReader<GroundedCaption> captions = local.readCaptions(null)) {
             JobClient job = local.submit(VlstreamCluster.env(), b -> b);
             List<VideoFrame> video = VlstreamCluster.vtest("lobby", 90);
 

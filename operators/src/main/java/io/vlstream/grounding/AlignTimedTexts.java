@@ -5,6 +5,7 @@ import io.vlstream.avro.TimedText;
 import io.vlstream.avro.internal.FrameAnalysis;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.instruction.InstructionCompiler;
+import io.vlstream.internal.QuietTimer;
 import io.vlstream.metrics.VlstreamMetrics;
 import io.vlstream.scoring.FrameScorer;
 import java.nio.ByteBuffer;
@@ -46,27 +47,24 @@ public class AlignTimedTexts
 
     static final ValueStateDescriptor<Long> LAST_FRAME_PTS =
             new ValueStateDescriptor<>("last-frame-pts", BasicTypeInfo.LONG_TYPE_INFO);
-    static final ValueStateDescriptor<Long> QUIET_TIMER =
-            new ValueStateDescriptor<>("quiet-timer", BasicTypeInfo.LONG_TYPE_INFO);
 
     /** Cleanup timers are rounded to this, so there is at most one per second per stream. */
     private static final long CLEANUP_BUCKET_MILLIS = 1_000;
 
     private final float minDetectionScore;
     private final long retentionMillis;
-    private final long quietTimeoutMillis;
+    private final QuietTimer quietTimer;
     private transient InstructionCompiler compiler;
     private transient SpanAlignment alignment;
     private transient MapState<Long, FrameAnalysis> frames;
     private transient MapState<String, TimedText> texts;
     private transient ValueState<Long> lastFramePts;
-    private transient ValueState<Long> quietTimer;
     private transient Counter textsAligned;
 
     public AlignTimedTexts(float minDetectionScore, long retentionMillis, long quietTimeoutMillis) {
         this.minDetectionScore = minDetectionScore;
         this.retentionMillis = retentionMillis;
-        this.quietTimeoutMillis = quietTimeoutMillis;
+        this.quietTimer = new QuietTimer(quietTimeoutMillis);
     }
 
     @Override
@@ -76,7 +74,7 @@ public class AlignTimedTexts
         frames = getRuntimeContext().getMapState(FRAMES);
         texts = getRuntimeContext().getMapState(TEXTS);
         lastFramePts = getRuntimeContext().getState(LAST_FRAME_PTS);
-        quietTimer = getRuntimeContext().getState(QUIET_TIMER);
+        quietTimer.open(getRuntimeContext());
         textsAligned =
                 VlstreamMetrics.counter(getRuntimeContext().getMetricGroup(), "texts_aligned");
     }
@@ -95,13 +93,7 @@ public class AlignTimedTexts
         if (last == null || frame.getPtsMicros() > last) {
             lastFramePts.update(frame.getPtsMicros());
         }
-        Long previous = quietTimer.value();
-        if (previous != null) {
-            ctx.timerService().deleteProcessingTimeTimer(previous);
-        }
-        long next = ctx.timerService().currentProcessingTime() + quietTimeoutMillis;
-        ctx.timerService().registerProcessingTimeTimer(next);
-        quietTimer.update(next);
+        quietTimer.restart(ctx.timerService());
     }
 
     @Override
@@ -109,12 +101,8 @@ public class AlignTimedTexts
             throws Exception {
         texts.put(text.getTextId(), text);
         ctx.timerService().registerEventTimeTimer(text.getEndMicros() / 1_000);
-        if (quietTimer.value() == null) {
-            // The stream may already be quiet: check again after the quiet timeout.
-            long next = ctx.timerService().currentProcessingTime() + quietTimeoutMillis;
-            ctx.timerService().registerProcessingTimeTimer(next);
-            quietTimer.update(next);
-        }
+        // The stream may already be quiet: look again after the quiet timeout.
+        quietTimer.startIfStopped(ctx.timerService());
     }
 
     @Override
@@ -122,7 +110,7 @@ public class AlignTimedTexts
             throws Exception {
         boolean quiet = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
         if (quiet) {
-            quietTimer.clear();
+            quietTimer.fired();
         }
         Long last = lastFramePts.value();
         List<TimedText> due = new ArrayList<>();

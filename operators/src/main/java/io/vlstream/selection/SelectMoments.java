@@ -9,6 +9,7 @@ import io.vlstream.caption.ComposedCaption;
 import io.vlstream.caption.GroundedCaptions;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.instruction.InstructionState;
+import io.vlstream.internal.QuietTimer;
 import io.vlstream.metrics.VlstreamMetrics;
 import io.vlstream.scoring.FrameScorer;
 import java.util.ArrayList;
@@ -47,17 +48,14 @@ public class SelectMoments
                     TypeInformation.of(ScoredFrame.class));
     static final ValueStateDescriptor<OpenMoment> MOMENT =
             new ValueStateDescriptor<>("open-moment", TypeInformation.of(OpenMoment.class));
-    static final ValueStateDescriptor<Long> QUIET_TIMER =
-            new ValueStateDescriptor<>("quiet-timer", BasicTypeInfo.LONG_TYPE_INFO);
 
     private final SelectionPolicy policy;
-    private final long quietTimeoutMillis;
+    private final QuietTimer quietTimer;
     private final float minDetectionScore;
     private transient MomentTracker tracker;
     private transient CaptionComposer composer;
     private transient MapState<Long, ScoredFrame> pending;
     private transient ValueState<OpenMoment> moment;
-    private transient ValueState<Long> quietTimer;
     private transient Counter momentsOpened;
     private transient Counter momentsClosed;
     private transient Counter lateFrames;
@@ -65,7 +63,7 @@ public class SelectMoments
 
     public SelectMoments(SelectionPolicy policy, long quietTimeoutMillis, float minDetectionScore) {
         this.policy = policy;
-        this.quietTimeoutMillis = quietTimeoutMillis;
+        this.quietTimer = new QuietTimer(quietTimeoutMillis);
         this.minDetectionScore = minDetectionScore;
     }
 
@@ -75,7 +73,7 @@ public class SelectMoments
         composer = new CaptionComposer(new FrameScorer(minDetectionScore));
         pending = getRuntimeContext().getMapState(PENDING);
         moment = getRuntimeContext().getState(MOMENT);
-        quietTimer = getRuntimeContext().getState(QUIET_TIMER);
+        quietTimer.open(getRuntimeContext());
         var metrics = getRuntimeContext().getMetricGroup();
         momentsOpened = VlstreamMetrics.counter(metrics, "moments_opened");
         momentsClosed = VlstreamMetrics.counter(metrics, "moments_closed");
@@ -100,13 +98,7 @@ public class SelectMoments
         }
         pending.put(frame.getPtsMicros(), frame);
         ctx.timerService().registerEventTimeTimer(eventTime);
-        Long previous = quietTimer.value();
-        if (previous != null) {
-            ctx.timerService().deleteProcessingTimeTimer(previous);
-        }
-        long next = ctx.timerService().currentProcessingTime() + quietTimeoutMillis;
-        ctx.timerService().registerProcessingTimeTimer(next);
-        quietTimer.update(next);
+        quietTimer.restart(ctx.timerService());
     }
 
     @Override
@@ -119,7 +111,7 @@ public class SelectMoments
         long upToMicros = quiet ? Long.MAX_VALUE : (timestamp + 1) * 1_000 - 1;
         OpenMoment open = drain(upToMicros, moment.value(), instruction, out);
         if (quiet) {
-            quietTimer.clear();
+            quietTimer.fired();
             close(open, instruction, out);
             moment.clear();
             return;
@@ -130,11 +122,7 @@ public class SelectMoments
             moment.update(open);
         }
         if (open == null && pending.isEmpty()) {
-            Long timer = quietTimer.value();
-            if (timer != null) {
-                ctx.timerService().deleteProcessingTimeTimer(timer);
-                quietTimer.clear();
-            }
+            quietTimer.cancel(ctx.timerService());
         }
     }
 
@@ -245,7 +233,7 @@ public class SelectMoments
             close(open, previous, out);
         }
         ctx.applyToKeyedState(
-                QUIET_TIMER,
+                QuietTimer.DESCRIPTOR,
                 (key, timer) -> {
                     if (id.equals(SelectionKey.instructionId(key))) {
                         timer.clear();

@@ -48,7 +48,7 @@ class SpanAlignmentTest {
     }
 
     private static Detection dog(float score) {
-        return new Detection("dog", 16, score, new Box(10, 10, 100, 100));
+        return new Detection("dog", 16, score, new Box(10f, 10f, 100f, 100f));
     }
 
     private static TimedText text(long start, long end, String words) {
