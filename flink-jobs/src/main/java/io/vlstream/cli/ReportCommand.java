@@ -2,6 +2,7 @@ package io.vlstream.cli;
 
 import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.output.VlstreamOutput;
+import io.vlstream.report.HeadlessChromium;
 import io.vlstream.report.HtmlReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +37,12 @@ final class ReportCommand implements Callable<Integer> {
                             + " vlstream.selection.score-threshold).")
     Float threshold;
 
+    @Option(
+            names = "--screenshot",
+            paramLabel = "PNG",
+            description = "Also render the report with headless Chromium into this PNG file.")
+    Path screenshot;
+
     @Option(names = "--title", defaultValue = "vlstream report", description = "Page title.")
     String title;
 
@@ -56,6 +63,18 @@ final class ReportCommand implements Callable<Integer> {
                 output.streamIds().size(),
                 output.moments().size(),
                 Files.size(out) / 1024);
+        if (screenshot != null) {
+            HeadlessChromium chromium =
+                    HeadlessChromium.find(1280, 2000)
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalStateException(
+                                                    "--screenshot needs Chromium: apt-get install"
+                                                            + " chromium, or set"
+                                                            + " VLSTREAM_CHROMIUM"));
+            chromium.screenshot(out, screenshot);
+            System.out.println("screenshot: " + screenshot.toAbsolutePath().normalize());
+        }
         return 0;
     }
 }

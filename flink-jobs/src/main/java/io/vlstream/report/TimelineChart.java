@@ -109,9 +109,10 @@ final class TimelineChart {
                         "<text class=\"threshold-label\" x=\"%d\" y=\"%s\" text-anchor=\"end\">"
                                 + "threshold %.2f</text>",
                         WIDTH - RIGHT - 4, num(ty - 5), threshold));
-        // Score lines; a gap of more than three frame intervals breaks the line.
-        double gap = 3.0 / Math.max(clock.fps(), 0.001);
+        // Score lines; a gap of more than three usual intervals (and three frames) breaks the
+        // line, so frames that were never scored are not drawn as if they had been.
         for (Series s : series) {
+            double gap = Math.max(3.0 / Math.max(clock.fps(), 0.001), 3 * medianStep(s)) + 1e-6;
             StringBuilder d = new StringBuilder();
             double previous = Double.NaN;
             for (double[] p : s.points()) {
@@ -140,6 +141,19 @@ final class TimelineChart {
         }
         svg.append("</svg>");
         return svg.toString();
+    }
+
+    private static double medianStep(Series s) {
+        List<double[]> points = s.points();
+        if (points.size() < 2) {
+            return 0;
+        }
+        double[] steps = new double[points.size() - 1];
+        for (int i = 1; i < points.size(); i++) {
+            steps[i - 1] = points.get(i)[0] - points.get(i - 1)[0];
+        }
+        java.util.Arrays.sort(steps);
+        return steps[steps.length / 2];
     }
 
     static double tickStep(double duration) {
