@@ -486,7 +486,8 @@ public final class HtmlReport {
             svg.timeline .axis-title{font-size:11px;fill:#9ca3af}
             svg.timeline .moment-label{font-size:11px;font-weight:700}
             svg.timeline .threshold{stroke:#111827;stroke-width:1.2;stroke-dasharray:6 4;opacity:.55}
-            svg.timeline .threshold-label{font-size:11px;fill:#374151}
+            svg.timeline .threshold-label{font-size:11px;fill:#374151;paint-order:stroke;stroke:#fff;\
+            stroke-width:4px;stroke-linejoin:round}
             svg.timeline .score-line{fill:none;stroke-width:2;stroke-linejoin:round;\
             stroke-linecap:round}
             ul.legend,ul.phrases{list-style:none;margin:8px 0 0;padding:0;display:flex;gap:6px 18px;\

@@ -106,9 +106,8 @@ final class TimelineChart {
                         LEFT, num(ty), WIDTH - RIGHT, num(ty)));
         svg.append(
                 fmt(
-                        "<text class=\"threshold-label\" x=\"%d\" y=\"%s\" text-anchor=\"end\">"
-                                + "threshold %.2f</text>",
-                        WIDTH - RIGHT - 4, num(ty - 5), threshold));
+                        "<text class=\"threshold-label\" x=\"%d\" y=\"%s\">threshold %.2f</text>",
+                        LEFT + 6, num(ty - 5), threshold));
         // Score lines; a gap of more than three usual intervals (and three frames) breaks the
         // line, so frames that were never scored are not drawn as if they had been.
         for (Series s : series) {

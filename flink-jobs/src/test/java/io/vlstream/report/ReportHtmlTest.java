@@ -31,7 +31,9 @@ class ReportHtmlTest {
                 .isEqualTo(evidenceWithImages(output));
         assertThat(count(html, "<rect class=\"box\"")).isEqualTo(expectedBoxes(output));
         assertThat(count(html, "class=\"moment-span\"")).isEqualTo(output.moments().size());
-        assertThat(html).contains("class=\"threshold\"").contains("threshold 0.40");
+        assertThat(html)
+                .contains("class=\"threshold\"")
+                .contains(String.format("threshold %.2f", RealVtestOutput.THRESHOLD));
         assertThat(html).contains("class=\"score-line\"");
         for (GroundedCaption m : output.moments()) {
             for (GroundedPhrase p : m.getPhrases()) {
