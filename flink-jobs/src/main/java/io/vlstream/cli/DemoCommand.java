@@ -11,6 +11,8 @@ import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
 import io.vlstream.media.VideoFileFrames;
 import io.vlstream.model.builtin.BuiltinModels;
+import io.vlstream.output.OutputFiles;
+import io.vlstream.output.VlstreamOutput;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +36,9 @@ import picocli.CommandLine.Option;
                 "Run vlstream end to end on this machine: Kafka broker + Flink MiniCluster +"
                         + " built-in model + sample video (vtest.avi) and print grounded captions.")
 final class DemoCommand implements Callable<Integer> {
+
+    /** Where the demo writes what the job committed, unless {@code --out} says otherwise. */
+    static final Path DEFAULT_OUTPUT = Path.of("vlstream-demo-output");
 
     @Option(
             names = "--video",
@@ -67,6 +72,13 @@ final class DemoCommand implements Callable<Integer> {
             defaultValue = "2",
             description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
+
+    @Option(
+            names = "--out",
+            description =
+                    "Directory to write the committed captions, scores and dead letters to, as"
+                            + " Avro files (default: ${DEFAULT-VALUE}).")
+    Path outputDir = DEFAULT_OUTPUT;
 
     @Option(
             names = {"-D", "--set"},
@@ -127,6 +139,10 @@ final class DemoCommand implements Callable<Integer> {
             Thread.sleep(settle.toMillis());
             List<GroundedCaption> all = captions.records();
             job.cancel().get();
+            VlstreamOutput committed =
+                    new VlstreamOutput(all, scores.records(), deadLetters.records());
+            OutputFiles.write(outputDir, committed);
+            printOutput(outputDir, committed, out);
             out.summary(
                     published,
                     scored.size(),
@@ -135,6 +151,20 @@ final class DemoCommand implements Callable<Integer> {
                     Duration.ofNanos(System.nanoTime() - started));
             return all.isEmpty() ? 1 : 0;
         }
+    }
+
+    private static void printOutput(Path dir, VlstreamOutput committed, Console console) {
+        String where = dir.toAbsolutePath().normalize().toString();
+        console.step(
+                String.format(
+                        "output        %s (%d captions, %d scores, %d dead letters as Avro files)",
+                        where,
+                        committed.captions().size(),
+                        committed.scores().size(),
+                        committed.deadLetters().size()));
+        console.step("              vlstream report --input " + dir + "   → report.html");
+        console.step(
+                "              vlstream export --input " + dir + " --format label-studio|coco");
     }
 
     private int publish(LocalVlstream local, Path videoFile, long ptsBase, Console out)
