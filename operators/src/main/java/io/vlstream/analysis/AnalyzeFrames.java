@@ -11,6 +11,7 @@ import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.ImageDecodeException;
 import io.vlstream.decode.ImageDecoder;
 import io.vlstream.decode.RejectionCounters;
+import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -39,6 +40,7 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
     private transient Counter analyzed;
     private transient RejectionCounters rejected;
     private transient Histogram modelLatencyMs;
+    private transient Histogram modelBatchSize;
 
     public AnalyzeFrames(DetectorFactory detectorFactory, DecodeLimits limits) {
         this.detectorFactory = detectorFactory;
@@ -51,9 +53,10 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
         imageDecoder = new ImageDecoder(limits);
         models = List.of(detector.model());
         var metrics = getRuntimeContext().getMetricGroup();
-        analyzed = VlstreamMetrics.counter(metrics, "frames_analyzed");
-        rejected = new RejectionCounters(metrics, "frames_rejected");
-        modelLatencyMs = VlstreamMetrics.histogram(metrics, "model_latency_ms");
+        analyzed = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_ANALYZED);
+        rejected = new RejectionCounters(metrics);
+        modelLatencyMs = VlstreamMetrics.histogram(metrics, VlstreamMetric.MODEL_LATENCY);
+        modelBatchSize = VlstreamMetrics.histogram(metrics, VlstreamMetric.MODEL_BATCH_SIZE);
     }
 
     @Override
@@ -86,6 +89,8 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
         }
         long latencyMicros = (System.nanoTime() - start) / 1_000;
         modelLatencyMs.update(latencyMicros / 1_000);
+        // One frame per detector call today; the histogram shows it when batching comes.
+        modelBatchSize.update(1);
         analyzed.inc();
         out.collect(
                 FrameAnalysis.newBuilder()

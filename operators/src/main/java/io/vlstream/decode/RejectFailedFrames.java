@@ -3,6 +3,7 @@ package io.vlstream.decode;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.FrameEnvelope;
+import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -25,9 +26,9 @@ public class RejectFailedFrames extends ProcessFunction<FrameEnvelope, FrameEnve
     @Override
     public void open(OpenContext openContext) {
         var metrics = getRuntimeContext().getMetricGroup();
-        framesIn = VlstreamMetrics.counter(metrics, "frames_in");
-        framesDecoded = VlstreamMetrics.counter(metrics, "frames_decoded");
-        rejected = new RejectionCounters(metrics, "frames_rejected");
+        framesIn = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_IN);
+        framesDecoded = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_DECODED);
+        rejected = new RejectionCounters(metrics);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.vlstream.avro.internal.FrameAnalysis;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.instruction.InstructionCompiler;
 import io.vlstream.internal.QuietTimer;
+import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import io.vlstream.scoring.FrameScorer;
 import java.nio.ByteBuffer;
@@ -76,7 +77,8 @@ public class AlignTimedTexts
         lastFramePts = getRuntimeContext().getState(LAST_FRAME_PTS);
         quietTimer.open(getRuntimeContext());
         textsAligned =
-                VlstreamMetrics.counter(getRuntimeContext().getMetricGroup(), "texts_aligned");
+                VlstreamMetrics.counter(
+                        getRuntimeContext().getMetricGroup(), VlstreamMetric.TEXTS_ALIGNED);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.TimedText;
 import io.vlstream.avro.internal.TextEnvelope;
 import io.vlstream.decode.DeadLetters;
+import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,9 @@ public class ValidateTexts extends ProcessFunction<TextEnvelope, TimedText> {
 
     @Override
     public void open(OpenContext openContext) {
-        rejected = VlstreamMetrics.counter(getRuntimeContext().getMetricGroup(), "texts_rejected");
+        rejected =
+                VlstreamMetrics.counter(
+                        getRuntimeContext().getMetricGroup(), VlstreamMetric.TEXTS_REJECTED);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.InstructionEnvelope;
 import io.vlstream.decode.DeadLetters;
+import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +38,9 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
     public void open(OpenContext openContext) {
         compiler = new InstructionCompiler();
         var metrics = getRuntimeContext().getMetricGroup();
-        compiled = VlstreamMetrics.counter(metrics, "instructions_compiled");
-        retired = VlstreamMetrics.counter(metrics, "instructions_retired");
-        rejected = VlstreamMetrics.counter(metrics, "instructions_rejected");
+        compiled = VlstreamMetrics.counter(metrics, VlstreamMetric.INSTRUCTIONS_COMPILED);
+        retired = VlstreamMetrics.counter(metrics, VlstreamMetric.INSTRUCTIONS_RETIRED);
+        rejected = VlstreamMetrics.counter(metrics, VlstreamMetric.INSTRUCTIONS_REJECTED);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.vlstream.avro.internal.ScoredFrame;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.instruction.InstructionState;
 import io.vlstream.instruction.StreamSelector;
+import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +50,9 @@ public class ScoreFrames
     public void open(OpenContext openContext) {
         scorer = new FrameScorer(minDetectionScore);
         var metrics = getRuntimeContext().getMetricGroup();
-        framesScored = VlstreamMetrics.counter(metrics, "frames_scored");
-        VlstreamMetrics.group(metrics).gauge("active_instructions", () -> activeInstructions);
+        framesScored = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_SCORED);
+        VlstreamMetrics.gauge(
+                metrics, VlstreamMetric.ACTIVE_INSTRUCTIONS, () -> activeInstructions);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.vlstream.caption.GroundedCaptions;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.instruction.InstructionState;
 import io.vlstream.internal.QuietTimer;
+import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import io.vlstream.scoring.FrameScorer;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -60,6 +62,8 @@ public class SelectMoments
     private transient Counter momentsClosed;
     private transient Counter lateFrames;
     private transient Counter captionsOut;
+    private transient Counter captionerFrames;
+    private transient Histogram endToEndLatencyMs;
 
     public SelectMoments(SelectionPolicy policy, long quietTimeoutMillis, float minDetectionScore) {
         this.policy = policy;
@@ -75,10 +79,12 @@ public class SelectMoments
         moment = getRuntimeContext().getState(MOMENT);
         quietTimer.open(getRuntimeContext());
         var metrics = getRuntimeContext().getMetricGroup();
-        momentsOpened = VlstreamMetrics.counter(metrics, "moments_opened");
-        momentsClosed = VlstreamMetrics.counter(metrics, "moments_closed");
-        lateFrames = VlstreamMetrics.counter(metrics, "frames_late");
-        captionsOut = VlstreamMetrics.counter(metrics, "captions_out");
+        momentsOpened = VlstreamMetrics.counter(metrics, VlstreamMetric.MOMENTS_OPENED);
+        momentsClosed = VlstreamMetrics.counter(metrics, VlstreamMetric.MOMENTS_CLOSED);
+        lateFrames = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_LATE);
+        captionsOut = VlstreamMetrics.counter(metrics, VlstreamMetric.CAPTIONS_EMITTED);
+        captionerFrames = VlstreamMetrics.counter(metrics, VlstreamMetric.CAPTIONER_FRAMES);
+        endToEndLatencyMs = VlstreamMetrics.histogram(metrics, VlstreamMetric.END_TO_END_LATENCY);
     }
 
     @Override
@@ -179,10 +185,12 @@ public class SelectMoments
             return;
         }
         ComposedCaption caption = composer.compose(instruction.getQuery(), closed.evidence());
-        out.collect(
-                GroundedCaptions.of(
-                        closed, instruction, caption, composer.model(), DeadLetters.nowMicros()));
+        captionerFrames.inc(closed.evidence().size());
+        long nowMicros = DeadLetters.nowMicros();
+        out.collect(GroundedCaptions.of(closed, instruction, caption, composer.model(), nowMicros));
         captionsOut.inc();
+        // Frame clock ahead of this one (a skewed camera): no latency to report, not a negative.
+        endToEndLatencyMs.update(Math.max(0, nowMicros - closed.endMicros()) / 1_000);
     }
 
     @Override
