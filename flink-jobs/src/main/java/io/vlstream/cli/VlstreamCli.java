@@ -9,14 +9,21 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "vlstream 0.1.0",
         description = "Instruction-guided video understanding on Kafka with Apache Flink.",
-        subcommands = {DemoCommand.class, BenchCommand.class, OptionsCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            BenchCommand.class,
+            OptionsCommand.class,
+            ProduceCommand.class,
+            InstructCommand.class,
+            TailCommand.class
+        })
 public final class VlstreamCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {
