@@ -85,10 +85,10 @@ final class RecordFormat {
 
     /** E.g. {@code "2 people"→person 0.83 ✓}: the term, its labels, score and whether it held. */
     private static String contribution(TermContribution c) {
-        String term = c.getTerm().toString();
+        String term = c.getTerm().contains(" ") ? "\"" + c.getTerm() + "\"" : c.getTerm();
         String labels =
                 c.getLabels().stream().map(Object::toString).collect(Collectors.joining("/"));
-        String shown = labels.isEmpty() || labels.equals(term) ? term : term + "→" + labels;
+        String shown = labels.isEmpty() || labels.equals(c.getTerm()) ? term : term + "→" + labels;
         return String.format(
                 Locale.ROOT, "%s %.2f %s", shown, c.getScore(), c.getSatisfied() ? "✓" : "✗");
     }

@@ -394,6 +394,42 @@ class ProduceCommandTest {
         }
     }
 
+    @Test
+    void helpNamesEveryOptionWithItsDefault() {
+        Cli.Result produce = Cli.run("produce", "--help");
+        assertThat(produce.exit()).isZero();
+        assertThat(produce.out())
+                .contains("Usage: vlstream produce")
+                .contains("SOURCE", "--topic", "--stream", "--fps", "--jpeg-quality")
+                .contains("--max-frames", "--every-nth", "--read-timeout", "--bootstrap-servers")
+                .contains("--kafka-properties", "--kafka-timeout")
+                .contains("default: vlstream.frames")
+                .contains("Exit status:");
+
+        Cli.Result add = Cli.run("instruct", "add", "--help");
+        assertThat(add.exit()).isZero();
+        assertThat(add.out())
+                .contains("Usage: vlstream instruct add")
+                .contains("--streams", "--stream-glob", "--evidence", "--threshold", "--prompt")
+                .contains("default: vlstream.instructions");
+
+        Cli.Result tail = Cli.run("tail", "--help");
+        assertThat(tail.exit()).isZero();
+        assertThat(tail.out())
+                .contains("--topics", "captions, scores, dlq", "--from-beginning")
+                .contains("--[no-]read-committed", "--stream", "--max", "--timeout");
+
+        assertThat(Cli.run("--help").out()).contains("produce", "instruct", "tail");
+    }
+
+    @Test
+    void tellsUrlsFromPaths() {
+        assertThat(ProduceCommand.isUrl("rtsp://cam-7.local:554/stream1")).isTrue();
+        assertThat(ProduceCommand.isUrl("https://host/clip.mp4")).isTrue();
+        assertThat(ProduceCommand.isUrl("/data/clip.mp4")).isFalse();
+        assertThat(ProduceCommand.isUrl("clips/rtsp:/x")).isFalse();
+    }
+
     private static String topic(String name, Map<String, String> configs) throws Exception {
         admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(configs))).all().get();
         return name;
