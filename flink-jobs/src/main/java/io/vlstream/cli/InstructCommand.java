@@ -64,8 +64,9 @@ final class InstructCommand implements Runnable {
 
         @Option(
                 names = "--topic",
+                paramLabel = "TOPIC",
                 defaultValue = "vlstream.instructions",
-                description = "Instructions topic (default: ${DEFAULT-VALUE}).")
+                description = "Topic (default: ${DEFAULT-VALUE}).")
         String topic;
 
         @Mixin KafkaClientOptions kafka;
@@ -143,8 +144,8 @@ final class InstructCommand implements Runnable {
                 "",
                 "Examples:",
                 "  vlstream instruct add van-watch \"a person next to a van\" --stream-glob 'cam-*'",
-                "  vlstream instruct add dock \"two trucks\" --streams dock-1,dock-2 --evidence 5"
-                        + " --threshold 0.5"
+                "  vlstream instruct add dock \"two trucks\" --streams d1,d2 --threshold 0.5",
+                "  vlstream instruct retire van-watch"
             })
     static final class Add extends Base {
 
@@ -154,12 +155,12 @@ final class InstructCommand implements Runnable {
         @Parameters(
                 index = "1",
                 paramLabel = "TEXT",
-                description = "What to look for, e.g. \"people walking near a parked van\".")
+                description = "What to look for, such as \"people walking near a parked van\".")
         String text;
 
         @Option(
                 names = "--streams",
-                paramLabel = "ID[,ID...]",
+                paramLabel = "ID",
                 split = ",",
                 description =
                         "Streams it applies to (default: every stream, unless --stream-glob).")
@@ -168,7 +169,7 @@ final class InstructCommand implements Runnable {
         @Option(
                 names = "--stream-glob",
                 paramLabel = "GLOB",
-                description = "Streams it applies to by a glob over stream ids, e.g. 'cam-*'.")
+                description = "Streams it applies to by a glob over stream ids, such as 'cam-*'.")
         String streamGlob;
 
         @Option(
@@ -186,7 +187,7 @@ final class InstructCommand implements Runnable {
                 paramLabel = "T",
                 description =
                         "Frame score in (0, 1] at or above which a moment is open (default: the"
-                                + " job's vlstream.selection.score-threshold).")
+                                + " job's selection score threshold).")
         Float threshold;
 
         @Option(

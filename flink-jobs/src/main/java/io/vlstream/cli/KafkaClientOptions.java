@@ -47,7 +47,7 @@ final class KafkaClientOptions {
             converter = DurationConverter.class,
             description =
                     "How long to wait for Kafka to answer before giving up (default:"
-                            + " ${DEFAULT-VALUE}; e.g. 500ms, 10s, 2min).")
+                            + " ${DEFAULT-VALUE}; or 500ms, 2min, ...).")
     Duration timeout;
 
     /** The properties file's settings (none without a file) with the bootstrap servers set. */

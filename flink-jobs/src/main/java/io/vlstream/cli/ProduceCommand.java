@@ -69,11 +69,12 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
             paramLabel = "SOURCE",
             description =
                     "A video file (anything FFmpeg decodes), a stream URL (rtsp://, http://,"
-                            + " https://, ...) or a folder of .jpg/.jpeg/.png images.")
+                            + " https://, ...) or a folder of JPEG/PNG images (*.jpg, *.jpeg, *.png).")
     String source;
 
     @Option(
             names = "--topic",
+            paramLabel = "TOPIC",
             defaultValue = "vlstream.frames",
             description = "Frames topic (default: ${DEFAULT-VALUE}).")
     String topic;
@@ -88,6 +89,7 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(
             names = "--fps",
+            paramLabel = "FPS",
             defaultValue = "0",
             description =
                     "Publish at most this many frames per second, as a live camera would (default:"
@@ -173,16 +175,12 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
         FrameSource frames = open(ptsBase);
         try (frames) {
             KafkaTopicsCheck.partitions(kafka.admin(), List.of(topic), kafka.timeout);
-            return publish(frames, console);
+            return publishWithStop(frames, console);
         }
     }
 
-    private int publish(FrameSource frames, Console console) throws Exception {
-        AvroCodec<VideoFrame> codec = AvroCodec.of(VideoFrame.class);
-        AtomicLong acked = new AtomicLong();
-        AtomicLong ackedBytes = new AtomicLong();
-        AtomicLong oversized = new AtomicLong();
-        AtomicReference<Exception> fatal = new AtomicReference<>();
+    /** Publishes everything; Ctrl-C stops after the frame in hand, with the final count. */
+    private int publishWithStop(FrameSource frames, Console console) throws Exception {
         CountDownLatch finished = new CountDownLatch(1);
         Thread onInterrupt =
                 new Thread(
@@ -196,6 +194,21 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
                         },
                         "vlstream-produce-stop");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            return publish(frames, console);
+        } finally {
+            // Only now may a Ctrl-C end the JVM: the final count has been printed.
+            finished.countDown();
+            removeHook(onInterrupt);
+        }
+    }
+
+    private int publish(FrameSource frames, Console console) throws Exception {
+        AvroCodec<VideoFrame> codec = AvroCodec.of(VideoFrame.class);
+        AtomicLong acked = new AtomicLong();
+        AtomicLong ackedBytes = new AtomicLong();
+        AtomicLong oversized = new AtomicLong();
+        AtomicReference<Exception> fatal = new AtomicReference<>();
         Progress progress = new Progress(console, "frames", frames.total());
         Pacer pacer = new Pacer(fps);
         long sent = 0;
@@ -228,9 +241,6 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
             producer.flush();
         } catch (KafkaException e) {
             fatal.compareAndSet(null, e);
-        } finally {
-            finished.countDown();
-            removeHook(onInterrupt);
         }
         progress.done(sent);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -64,7 +64,7 @@ final class TailCommand implements Callable<Integer> {
     @Option(
             names = "--topics",
             split = ",",
-            paramLabel = "KIND[,KIND...]",
+            paramLabel = "KIND",
             defaultValue = "captions,scores,dlq",
             description = "What to show, of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     List<Kind> kinds;
@@ -105,24 +105,27 @@ final class TailCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             converter = DurationConverter.class,
             description =
-                    "Stop when nothing was printed for this long, e.g. 10s (default: wait for"
-                            + " ever).")
+                    "Stop when nothing was printed for this long, such as 10s (default: wait"
+                            + " forever).")
     Duration idleTimeout;
 
     @Option(
             names = "--captions-topic",
+            paramLabel = "TOPIC",
             defaultValue = "vlstream.captions",
             description = "(default: ${DEFAULT-VALUE})")
     String captionsTopic;
 
     @Option(
             names = "--scores-topic",
+            paramLabel = "TOPIC",
             defaultValue = "vlstream.scores",
             description = "(default: ${DEFAULT-VALUE})")
     String scoresTopic;
 
     @Option(
             names = "--dlq-topic",
+            paramLabel = "TOPIC",
             defaultValue = "vlstream.dlq",
             description = "(default: ${DEFAULT-VALUE})")
     String dlqTopic;

@@ -398,7 +398,7 @@ class ProduceCommandTest {
     void helpNamesEveryOptionWithItsDefault() {
         Cli.Result produce = Cli.run("produce", "--help");
         assertThat(produce.exit()).isZero();
-        assertThat(produce.out())
+        assertThat(oneLine(produce.out()))
                 .contains("Usage: vlstream produce")
                 .contains("SOURCE", "--topic", "--stream", "--fps", "--jpeg-quality")
                 .contains("--max-frames", "--every-nth", "--read-timeout", "--bootstrap-servers")
@@ -408,18 +408,23 @@ class ProduceCommandTest {
 
         Cli.Result add = Cli.run("instruct", "add", "--help");
         assertThat(add.exit()).isZero();
-        assertThat(add.out())
+        assertThat(oneLine(add.out()))
                 .contains("Usage: vlstream instruct add")
                 .contains("--streams", "--stream-glob", "--evidence", "--threshold", "--prompt")
                 .contains("default: vlstream.instructions");
 
         Cli.Result tail = Cli.run("tail", "--help");
         assertThat(tail.exit()).isZero();
-        assertThat(tail.out())
+        assertThat(oneLine(tail.out()))
                 .contains("--topics", "captions, scores, dlq", "--from-beginning")
                 .contains("--[no-]read-committed", "--stream", "--max", "--timeout");
 
         assertThat(Cli.run("--help").out()).contains("produce", "instruct", "tail");
+    }
+
+    /** Help text with its line wrapping undone. */
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s+", " ");
     }
 
     @Test
