@@ -4,7 +4,10 @@ import io.vlstream.avro.Box;
 import io.vlstream.avro.EvidenceFrame;
 import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.GroundedPhrase;
+import io.vlstream.avro.MomentStatus;
 import io.vlstream.avro.Region;
+import java.time.ZoneId;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
 /** Prints a grounded caption for people: moment times, caption, boxes per phrase, evidence. */
@@ -13,23 +16,47 @@ final class CaptionPrinter {
     private static final int MAX_BOXES_SHOWN = 4;
 
     private final Console console;
-    private final long ptsBaseMicros;
+    private final LongFunction<String> clock;
+    private final boolean showStream;
 
+    /** Moment times as minutes and seconds since {@code ptsBaseMicros} (the video's start). */
     CaptionPrinter(Console console, long ptsBaseMicros) {
+        this(console, pts -> sinceStart(pts - ptsBaseMicros), false);
+    }
+
+    private CaptionPrinter(Console console, LongFunction<String> clock, boolean showStream) {
         this.console = console;
-        this.ptsBaseMicros = ptsBaseMicros;
+        this.clock = clock;
+        this.showStream = showStream;
+    }
+
+    /**
+     * For captions of any stream, live: each headed by its stream id, moment times as the time of
+     * day in {@code zone}, and a moment's status when it is not final.
+     */
+    static CaptionPrinter wallClock(Console console, ZoneId zone) {
+        return new CaptionPrinter(console, pts -> RecordFormat.timeOfDay(pts, zone), true);
     }
 
     void print(GroundedCaption caption) {
         StringBuilder text = new StringBuilder();
+        String subject =
+                showStream
+                        ? caption.getStreamId() + " · " + caption.getInstructionId()
+                        : caption.getInstructionId().toString();
+        String status =
+                showStream && caption.getStatus() != MomentStatus.FINAL
+                        ? "  [" + caption.getStatus() + "]"
+                        : "";
         text.append(
                 String.format(
-                        "%n  ▶ %s  %s – %s  (%d frames)  score %.2f%n",
-                        caption.getInstructionId(),
-                        clock(caption.getMomentStartMicros()),
-                        clock(caption.getMomentEndMicros()),
+                        "%n  ▶ %s  %s – %s  (%d frames)  score %.2f%s%n",
+                        subject,
+                        clock.apply(caption.getMomentStartMicros()),
+                        clock.apply(caption.getMomentEndMicros()),
                         caption.getFrameCount(),
-                        caption.getAlignmentScore()));
+                        caption.getAlignmentScore(),
+                        status));
         text.append("    \"").append(caption.getCaption()).append("\"\n");
         for (GroundedPhrase phrase : caption.getPhrases()) {
             text.append("      · ").append(phrase.getText()).append(" → ");
@@ -57,8 +84,8 @@ final class CaptionPrinter {
         console.block(text.toString());
     }
 
-    private String clock(long ptsMicros) {
-        double seconds = (ptsMicros - ptsBaseMicros) / 1e6;
+    private static String sinceStart(long micros) {
+        double seconds = micros / 1e6;
         return String.format("%02d:%04.1f", (int) (seconds / 60), seconds % 60);
     }
 

@@ -2,7 +2,7 @@ package io.vlstream.cli;
 
 import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.GroundedCaption;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,9 +12,24 @@ import java.util.List;
  */
 final class Console {
 
-    private final PrintStream out = System.out;
-    private final boolean interactive = System.console() != null;
+    private final PrintWriter out;
+    private final boolean interactive;
     private String progressLine;
+
+    /** Standard output; the progress line is redrawn in place when it is a terminal. */
+    Console() {
+        this(new PrintWriter(System.out, true), System.console() != null);
+    }
+
+    /**
+     * @param out where everything goes (picocli's {@code getOut()} in the tools, so tests can
+     *     capture it)
+     * @param interactive whether {@code out} is a terminal the progress line can be redrawn on
+     */
+    Console(PrintWriter out, boolean interactive) {
+        this.out = out;
+        this.interactive = interactive;
+    }
 
     synchronized void heading(String text) {
         out.println();
@@ -30,6 +45,7 @@ final class Console {
     synchronized void block(String text) {
         clearProgress();
         out.println(text);
+        out.flush();
         redrawProgress();
     }
 
@@ -57,12 +73,14 @@ final class Console {
             out.flush();
         } else if (finished) {
             out.println("  " + line);
+            out.flush();
         }
     }
 
     synchronized void periodic(String line) {
         if (!interactive) {
             out.println("  " + line);
+            out.flush();
         }
     }
 
@@ -114,5 +132,6 @@ final class Console {
         if (captions.isEmpty()) {
             out.println("  No moment matched the instruction: try another with --instruction.");
         }
+        out.flush();
     }
 }

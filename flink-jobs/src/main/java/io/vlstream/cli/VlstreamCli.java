@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             BenchCommand.class,
             OptionsCommand.class,
+            ProduceCommand.class,
+            InstructCommand.class,
+            TailCommand.class,
             ReportCommand.class,
             ExportCommand.class
         })
@@ -22,7 +25,7 @@ public final class VlstreamCli implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {

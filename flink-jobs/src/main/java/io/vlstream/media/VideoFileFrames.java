@@ -5,10 +5,12 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,8 +34,8 @@ import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
- * Reads a video file with FFmpeg (JavaCV) and yields its frames as JPEG-encoded {@link VideoFrame}
- * records, ready for the frames topic.
+ * Reads a video file, or a network stream FFmpeg can open (RTSP, HTTP, ...), with FFmpeg (JavaCV)
+ * and yields its frames as JPEG-encoded {@link VideoFrame} records, ready for the frames topic.
  *
  * <p>Each record's {@code ptsMicros} is the configured base (epoch microseconds) plus the frame's
  * timestamp in the container; {@code sequence} is the frame's index among the file's decoded video
@@ -53,6 +55,7 @@ public final class VideoFileFrames implements Iterator<VideoFrame>, AutoCloseabl
     private static boolean ffmpegLogSet;
 
     private final Path file;
+    private final String source;
     private final String streamId;
     private final long maxFrames;
     private final long ptsBaseMicros;
@@ -73,17 +76,21 @@ public final class VideoFileFrames implements Iterator<VideoFrame>, AutoCloseabl
 
     private VideoFileFrames(Builder b) throws IOException {
         this.file = b.file;
-        this.streamId = b.streamId != null ? b.streamId : defaultStreamId(b.file);
+        this.source = b.file != null ? b.file.toString() : withoutUserInfo(b.url);
+        this.streamId =
+                b.streamId != null
+                        ? b.streamId
+                        : defaultStreamId(b.file != null ? b.file.toString() : b.url.getPath());
         this.maxFrames = b.maxFrames;
         this.ptsBaseMicros =
                 b.ptsBaseMicros != null ? b.ptsBaseMicros : System.currentTimeMillis() * 1000L;
         this.everyNth = b.everyNth;
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put(SOURCE_KEY, file.getFileName().toString());
+        meta.put(SOURCE_KEY, file != null ? file.getFileName().toString() : source);
         meta.putAll(b.metadata);
         this.metadata = Map.copyOf(meta);
 
-        this.grabber = startGrabber(file);
+        this.grabber = b.file != null ? startGrabber(file) : startUrlGrabber(b.url, b.readTimeout);
         try {
             this.info = readInfo(file, grabber);
             this.jpegWriter = ImageIO.getImageWritersByFormatName("jpeg").next();
@@ -97,7 +104,7 @@ public final class VideoFileFrames implements Iterator<VideoFrame>, AutoCloseabl
         }
     }
 
-    /** A builder; only {@link Builder#setFile(Path)} is required. */
+    /** A builder; {@link Builder#setFile(Path)} or {@link Builder#setUrl(URI)} is required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -145,7 +152,7 @@ public final class VideoFileFrames implements Iterator<VideoFrame>, AutoCloseabl
     @Override
     public VideoFrame next() {
         if (!hasNext()) {
-            throw new NoSuchElementException("No more frames in " + file);
+            throw new NoSuchElementException("No more frames in " + source);
         }
         VideoFrame next = pending;
         pending = null;
@@ -203,8 +210,8 @@ public final class VideoFileFrames implements Iterator<VideoFrame>, AutoCloseabl
                     new IOException(
                             "Cannot decode frame "
                                     + decoded
-                                    + " of video file "
-                                    + file
+                                    + " of video "
+                                    + source
                                     + ": "
                                     + e.getMessage(),
                             e));
@@ -255,6 +262,51 @@ public final class VideoFileFrames implements Iterator<VideoFrame>, AutoCloseabl
         }
     }
 
+    /**
+     * Opens a network stream. FFmpeg waits for a silent server forever unless told otherwise: the
+     * read timeout goes to every protocol ({@code rw_timeout}) and to RTSP's and HTTP's sockets
+     * ({@code timeout}), both in microseconds.
+     */
+    private static FFmpegFrameGrabber startUrlGrabber(URI url, Duration readTimeout)
+            throws IOException {
+        quietFfmpegLog();
+        String shown = withoutUserInfo(url);
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(url.toString());
+        String micros = String.valueOf(readTimeout.toNanos() / 1_000);
+        grabber.setOption("rw_timeout", micros);
+        grabber.setOption("timeout", micros);
+        if ("rtsp".equalsIgnoreCase(url.getScheme())) {
+            // Over TCP, a lost packet cannot drop the frame's slices; UDP is often firewalled.
+            grabber.setOption("rtsp_transport", "tcp");
+        }
+        try {
+            grabber.start();
+        } catch (FrameGrabber.Exception | RuntimeException e) {
+            closeQuietly(grabber);
+            throw new IOException(
+                    "Cannot open video stream "
+                            + shown
+                            + " (unreachable, silent for "
+                            + readTimeout.toMillis()
+                            + " ms, or not a stream FFmpeg can read): "
+                            + e.getMessage(),
+                    e);
+        }
+        if (grabber.getImageWidth() <= 0 || grabber.getImageHeight() <= 0) {
+            closeQuietly(grabber);
+            throw new IOException("Stream " + shown + " has no video");
+        }
+        return grabber;
+    }
+
+    /** A URL as it may be shown and stored: without a user name and password. */
+    static String withoutUserInfo(URI url) {
+        if (url.getRawUserInfo() == null) {
+            return url.toString();
+        }
+        return url.toString().replace(url.getRawUserInfo() + "@", "");
+    }
+
     private static FFmpegFrameGrabber startGrabber(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         quietFfmpegLog();
@@ -297,8 +349,12 @@ public final class VideoFileFrames implements Iterator<VideoFrame>, AutoCloseabl
                 micros > 0 ? OptionalLong.of(micros) : OptionalLong.empty());
     }
 
-    private static String defaultStreamId(Path file) {
-        String name = file.getFileName().toString();
+    private static String defaultStreamId(String path) {
+        String name = path == null ? "" : path.replaceAll("/+$", "");
+        name = name.substring(name.lastIndexOf('/') + 1);
+        if (name.isEmpty()) {
+            return "stream";
+        }
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
     }
@@ -314,13 +370,19 @@ public final class VideoFileFrames implements Iterator<VideoFrame>, AutoCloseabl
 
     @Override
     public String toString() {
-        return "VideoFileFrames{" + file + ", streamId=" + streamId + ", emitted=" + emitted + "}";
+        return "VideoFileFrames{"
+                + source
+                + ", streamId="
+                + streamId
+                + ", emitted="
+                + emitted
+                + "}";
     }
 
     /**
      * What a video file's container says about its video stream.
      *
-     * @param file the file
+     * @param file the file (null for a network stream)
      * @param format the container format, e.g. {@code avi}
      * @param codec the video codec, e.g. {@code mpeg4}
      * @param width frame width in pixels
@@ -342,6 +404,8 @@ public final class VideoFileFrames implements Iterator<VideoFrame>, AutoCloseabl
     /** Options for {@link VideoFileFrames}. */
     public static final class Builder {
         private Path file;
+        private URI url;
+        private Duration readTimeout = Duration.ofSeconds(10);
         private String streamId;
         private long maxFrames = Long.MAX_VALUE;
         private Long ptsBaseMicros;
@@ -351,13 +415,37 @@ public final class VideoFileFrames implements Iterator<VideoFrame>, AutoCloseabl
 
         private Builder() {}
 
-        /** The video file to read (required). */
+        /** The video file to read (this or {@link #setUrl(URI)} is required). */
         public Builder setFile(Path file) {
             this.file = Objects.requireNonNull(file, "file");
+            this.url = null;
             return this;
         }
 
-        /** The records' stream id; defaults to the file name without its extension. */
+        /**
+         * A network stream to read instead of a file: any URL FFmpeg opens, e.g. {@code
+         * rtsp://camera/stream1} or {@code https://host/clip.mp4}. Its timestamps count from the
+         * stream's start as FFmpeg sees it.
+         */
+        public Builder setUrl(URI url) {
+            this.url = Objects.requireNonNull(url, "url");
+            this.file = null;
+            return this;
+        }
+
+        /**
+         * How long a network stream may stay silent (while opening or between packets) before
+         * reading fails; default 10 s. Files ignore it.
+         */
+        public Builder withReadTimeout(Duration readTimeout) {
+            this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * The records' stream id; defaults to the file name (or the URL's last path segment)
+         * without its extension.
+         */
         public Builder withStreamId(String streamId) {
             this.streamId = Objects.requireNonNull(streamId, "streamId");
             return this;
@@ -402,8 +490,13 @@ public final class VideoFileFrames implements Iterator<VideoFrame>, AutoCloseabl
          * @throws IOException naming the file when it is missing or FFmpeg cannot open it
          */
         public VideoFileFrames open() throws IOException {
-            if (file == null) {
-                throw new IllegalArgumentException("No video file: call setFile(path)");
+            if (file == null && url == null) {
+                throw new IllegalArgumentException(
+                        "No video file or stream: call setFile(path) or setUrl(url)");
+            }
+            if (readTimeout.isNegative() || readTimeout.isZero()) {
+                throw new IllegalArgumentException(
+                        "readTimeout must be positive (e.g. 10 s), not " + readTimeout);
             }
             if (maxFrames < 0) {
                 throw new IllegalArgumentException("maxFrames must be 0 or more, not " + maxFrames);
