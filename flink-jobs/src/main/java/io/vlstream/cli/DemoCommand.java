@@ -59,9 +59,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--fps",
-            defaultValue = "0",
+            defaultValue = "-1",
             description =
-                    "Publish at this many frames/s like a live camera (0: as fast as possible).")
+                    "Publish at this many frames/s (default: at the video's own pace, like a live"
+                            + " camera; 0: as fast as possible).")
     double fps;
 
     @Option(names = "--stream", defaultValue = "vtest", description = "Stream id of the video.")
@@ -188,8 +189,11 @@ final class DemoCommand implements Callable<Integer> {
                                     : frames.info().frameCount().orElse(0));
             while (frames.hasNext()) {
                 VideoFrame frame = frames.next();
-                if (fps > 0) {
-                    long due = start + (long) (published * 1e9 / fps);
+                if (fps != 0) {
+                    long due =
+                            fps > 0
+                                    ? start + (long) (published * 1e9 / fps)
+                                    : start + (frame.getPtsMicros() - ptsBase) * 1_000;
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
