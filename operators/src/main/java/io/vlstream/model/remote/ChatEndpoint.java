@@ -236,6 +236,18 @@ public final class ChatEndpoint implements Serializable {
         return new Builder();
     }
 
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = builder().setBaseUri(baseUri);
+        values().forEach(
+                        (option, value) -> {
+                            if (value != null) {
+                                b.with(option, value);
+                            }
+                        });
+        return b;
+    }
+
     /** The URI form, which {@link #parse} reads back; settings at their default are left out. */
     public String toUri() {
         Map<Option, String> values = values();
