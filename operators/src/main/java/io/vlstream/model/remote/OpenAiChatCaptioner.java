@@ -227,13 +227,22 @@ public final class OpenAiChatCaptioner implements AutoCloseable {
         }
         Call call = new Call(body);
         calls.add(call);
+        // The permit is back before the caller hears of the outcome: a caller that sends its next
+        // call from the callback (Flink's async operator, whose capacity is max-in-flight) must
+        // not be refused as BUSY by a permit that is about to be released.
+        CompletableFuture<CaptionResult> outcome = new CompletableFuture<>();
         call.result.whenComplete(
                 (r, e) -> {
                     calls.remove(call);
                     permits.release();
+                    if (e != null) {
+                        outcome.completeExceptionally(e);
+                    } else {
+                        outcome.complete(r);
+                    }
                 });
         call.attempt();
-        return call.result;
+        return outcome;
     }
 
     /** Fails every open call (PERMANENT, "closed") and stops the timers. */

@@ -384,6 +384,17 @@ class OpenAiChatCaptionerTest {
     }
 
     @Test
+    void aCallMadeWhenAnotherCompletesIsNotRefused() throws Exception {
+        OpenAiChatCaptioner client = client(endpoint().withMaxInFlight(1));
+
+        // Flink's async operator sends its next request as soon as it hears of an outcome.
+        CompletableFuture<CaptionResult> next =
+                client.caption(prompt("x")).thenCompose(r -> client.caption(prompt("y")));
+
+        assertThat(success(next).attempts()).isEqualTo(1);
+    }
+
+    @Test
     void closeFailsOpenCallsAtOnce() {
         server.hang();
         OpenAiChatCaptioner client = client(endpoint());
