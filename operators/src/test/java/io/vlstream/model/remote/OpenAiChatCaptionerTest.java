@@ -294,7 +294,9 @@ class OpenAiChatCaptionerTest {
 
         assertThat(failure.kind()).isEqualTo(Kind.TIMEOUT);
         assertThat(elapsedMs).isBetween(900L, 2_500L);
-        assertThat(server.chatRequestCount()).isBetween(3, 4);
+        // Attempts of 300 ms fit about 3 times into 1 s (fewer if timers run late on a busy
+        // machine).
+        assertThat(server.chatRequestCount()).isBetween(2, 4);
     }
 
     @Test
@@ -344,7 +346,7 @@ class OpenAiChatCaptionerTest {
         CaptionException fast = failure(client.caption(prompt("x")));
         assertThat(fast.kind()).isEqualTo(Kind.CIRCUIT_OPEN);
         assertThat(fast.attempts()).isZero();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
         assertThat(server.chatRequestCount()).isEqualTo(3);
 
         // After the cool-down a failing probe re-opens it: one request reaches the server.
