@@ -115,11 +115,9 @@ public final class Models {
                         + role
                         + ": expected "
                         + expected
-                        + ", found a "
-                        + s.scheme().prefix()
-                        + ": model"
+                        + ", found "
                         + (s.scheme() == ModelSpec.Scheme.BUILTIN
-                                ? " named '" + s.location() + "'"
-                                : ""));
+                                ? "the built-in name '" + s.location() + "'"
+                                : "scheme " + s.scheme().prefix() + ":"));
     }
 }
