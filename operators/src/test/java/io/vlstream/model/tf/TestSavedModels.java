@@ -261,6 +261,129 @@ public final class TestSavedModels {
         return dir;
     }
 
+    /**
+     * A dual encoder whose image tower has the shape and cost of CLIP ViT-B/32's (224x224 input,
+     * 32x32 patches, 12 transformer blocks of width 768 with MLP 3072, projection to 512), with
+     * random weights: one block's weights are reused by all 12 blocks to keep the SavedModel small,
+     * attention is single-headed (the same multiply-adds as 12 heads of 64) and there is no layer
+     * norm. For the benchmark only: its embeddings mean nothing.
+     */
+    public static Path vitB32ShapedDualEncoder(Path dir) throws IOException {
+        int width = 768;
+        int mlp = 3072;
+        int tokens = 49;
+        int out = 512;
+        java.util.Random random = new java.util.Random(7);
+        export(
+                dir,
+                tf -> {
+                    Placeholder<TFloat32> images = images(tf, 224);
+                    Operand<TFloat32> patches =
+                            tf.nn.conv2d(
+                                    images,
+                                    tf.constant(randomNormal(random, 0.02f, 32, 32, 3, width)),
+                                    List.of(1L, 32L, 32L, 1L),
+                                    "VALID");
+                    Operand<TFloat32> x = tf.reshape(patches, tf.constant(new int[] {-1, width}));
+                    Operand<TFloat32> wq = tf.constant(randomMatrix(random, width, width));
+                    Operand<TFloat32> wk = tf.constant(randomMatrix(random, width, width));
+                    Operand<TFloat32> wv = tf.constant(randomMatrix(random, width, width));
+                    Operand<TFloat32> wo = tf.constant(randomMatrix(random, width, width));
+                    Operand<TFloat32> w1 = tf.constant(randomMatrix(random, width, mlp));
+                    Operand<TFloat32> w2 = tf.constant(randomMatrix(random, mlp, width));
+                    Operand<org.tensorflow.types.TInt32> seqShape =
+                            tf.constant(new int[] {-1, tokens, width});
+                    Operand<TFloat32> scale = tf.constant((float) (1 / Math.sqrt(width)));
+                    for (int layer = 0; layer < 12; layer++) {
+                        Operand<TFloat32> q = tf.reshape(tf.linalg.matMul(x, wq), seqShape);
+                        Operand<TFloat32> k = tf.reshape(tf.linalg.matMul(x, wk), seqShape);
+                        Operand<TFloat32> v = tf.reshape(tf.linalg.matMul(x, wv), seqShape);
+                        Operand<TFloat32> attention =
+                                tf.nn.softmax(
+                                        tf.math.mul(
+                                                tf.train.batchMatMul(
+                                                        q,
+                                                        k,
+                                                        TFloat32.class,
+                                                        org.tensorflow.op.train.BatchMatMul.adjY(
+                                                                true)),
+                                                scale));
+                        Operand<TFloat32> mixed =
+                                tf.reshape(
+                                        tf.train.batchMatMul(attention, v, TFloat32.class),
+                                        tf.constant(new int[] {-1, width}));
+                        x = tf.math.add(x, tf.linalg.matMul(mixed, wo));
+                        x =
+                                tf.math.add(
+                                        x,
+                                        tf.linalg.matMul(tf.nn.relu(tf.linalg.matMul(x, w1)), w2));
+                    }
+                    Operand<TFloat32> pooled =
+                            tf.math.mean(tf.reshape(x, seqShape), tf.constant(1));
+                    Operand<TFloat32> embeddings =
+                            tf.linalg.matMul(pooled, tf.constant(randomMatrix(random, width, out)));
+                    Signature image =
+                            Signature.builder("encode_image")
+                                    .input("images", images)
+                                    .output("embeddings", embeddings)
+                                    .build();
+                    Placeholder<TInt64> ids =
+                            tf.withName("input_ids")
+                                    .placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, 77)));
+                    Operand<TFloat32> text =
+                            tf.sum(
+                                    tf.gather(
+                                            tf.constant(randomMatrix(random, VOCAB.size(), out)),
+                                            ids,
+                                            tf.constant(0)),
+                                    tf.constant(1));
+                    Signature textSig =
+                            Signature.builder("encode_text")
+                                    .input("input_ids", ids)
+                                    .output("embeddings", text)
+                                    .build();
+                    return List.of(image, textSig);
+                });
+        writeTokenizer(dir.resolve("tokenizer.json"));
+        return dir;
+    }
+
+    private static float[][] randomMatrix(java.util.Random random, int rows, int cols) {
+        float[][] m = new float[rows][cols];
+        for (float[] row : m) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = (float) random.nextGaussian() * 0.02f;
+            }
+        }
+        return m;
+    }
+
+    private static org.tensorflow.ndarray.FloatNdArray randomNormal(
+            java.util.Random random, float std, long... shape) {
+        org.tensorflow.ndarray.FloatNdArray a =
+                org.tensorflow.ndarray.NdArrays.ofFloats(Shape.of(shape));
+        a.scalars().forEach(s -> s.setFloat((float) random.nextGaussian() * std));
+        return a;
+    }
+
+    /**
+     * Writes the benchmark's models under {@code args[0]}: {@code colours} (the test dual encoder
+     * at 224x224), {@code vit-b32-shaped} and {@code captioner} (224x224).
+     */
+    public static void main(String[] args) throws IOException {
+        Path root = Path.of(args[0]);
+        dualEncoder(root.resolve("colours"), 224);
+        vitB32ShapedDualEncoder(root.resolve("vit-b32-shaped"));
+        captioner(root.resolve("captioner"), 224);
+        System.out.println(
+                "Wrote "
+                        + root.resolve("colours")
+                        + ", "
+                        + root.resolve("vit-b32-shaped")
+                        + ", "
+                        + root.resolve("captioner"));
+    }
+
     /** A solid-colour image, as decoders hand them over (3-byte BGR). */
     public static BufferedImage solid(Color colour, int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
