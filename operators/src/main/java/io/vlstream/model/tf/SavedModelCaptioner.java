@@ -62,6 +62,7 @@ public final class SavedModelCaptioner implements Captioner {
                     "evidence",
                     "threads",
                     "device",
+                    "gpu",
                     "id",
                     "version");
 

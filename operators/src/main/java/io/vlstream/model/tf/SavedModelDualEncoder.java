@@ -58,6 +58,7 @@ public final class SavedModelDualEncoder implements DualEncoder {
                     "text-cache",
                     "threads",
                     "device",
+                    "gpu",
                     "id",
                     "version");
 

@@ -63,12 +63,23 @@ final class SavedModels {
         }
         int threads = ctx.spec().intParam("threads", 1);
         String device = ctx.spec().choiceParam("device", "auto", "auto", "cpu");
+        // Several models (and task slots) share one GPU: take memory as needed.
+        GPUOptions.Builder gpu = GPUOptions.newBuilder().setAllowGrowth(true);
+        ctx.spec()
+                .param("gpu")
+                .ifPresent(
+                        index -> {
+                            if (!index.strip().matches("\\d+")) {
+                                throw ctx.error(
+                                        "gpu is '" + index + "', expected a CUDA device index");
+                            }
+                            gpu.setVisibleDeviceList(index.strip());
+                        });
         ConfigProto.Builder config =
                 ConfigProto.newBuilder()
                         .setIntraOpParallelismThreads(threads)
                         .setInterOpParallelismThreads(1)
-                        // Several models (and task slots) share one GPU: take memory as needed.
-                        .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
+                        .setGpuOptions(gpu);
         if (device.equals("cpu")) {
             config.putDeviceCount("GPU", 0);
         }
