@@ -1,6 +1,7 @@
 package io.vlstream.model.tf;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vlstream.model.DualEncoder;
 import io.vlstream.model.Models;
@@ -109,6 +110,55 @@ class SavedModelDualEncoderTest {
             assertThat(encoder.score(encoder.encodeImage(BLUE), t))
                     .isGreaterThan(encoder.score(encoder.encodeImage(RED), t));
         }
+    }
+
+    @Test
+    void nchwModelsAreRecognisedFromTheirShape() throws IOException {
+        // A PyTorch-style export: images [batch, 3, 8, 8], mean over H and W.
+        Path nchw =
+                TestSavedModels.export(
+                        dir.resolve("nchw"),
+                        tf -> {
+                            var images =
+                                    tf.withName("pixel_values")
+                                            .placeholder(
+                                                    org.tensorflow.types.TFloat32.class,
+                                                    org.tensorflow.op.core.Placeholder.shape(
+                                                            org.tensorflow.ndarray.Shape.of(
+                                                                    -1, 3, 8, 8)));
+                            var mean = tf.math.mean(images, tf.constant(new int[] {2, 3}));
+                            var embeddings =
+                                    tf.math.add(
+                                            tf.linalg.matMul(
+                                                    mean,
+                                                    tf.constant(
+                                                            new float[][] {
+                                                                {1, 0, 0, 0},
+                                                                {0, 1, 0, 0},
+                                                                {0, 0, 1, 0}
+                                                            })),
+                                            tf.constant(new float[] {0, 0, 0, 0.2f}));
+                            return List.of(
+                                    org.tensorflow.Signature.builder("encode_image")
+                                            .input("pixel_values", images)
+                                            .output("image_embeds", embeddings)
+                                            .build(),
+                                    TestSavedModels.textTower(tf),
+                                    TestSavedModels.calibration(tf));
+                        });
+        TestSavedModels.writeTokenizer(nchw.resolve("tokenizer.json"));
+        try (SavedModelDualEncoder encoder =
+                (SavedModelDualEncoder) Models.dualEncoder("savedmodel:" + nchw)) {
+            assertThat(encoder.preprocessing().layout())
+                    .isEqualTo(io.vlstream.model.ImagePreprocessing.Layout.NCHW);
+            float[] scores = encoder.score(List.of(BLUE, RED), "red");
+            assertThat(scores[1]).isGreaterThan(0.9f);
+            assertThat(scores[0]).isLessThan(0.1f);
+        }
+        // Forcing the wrong layout is caught: 8 is not 3 channels.
+        assertThatThrownBy(() -> Models.dualEncoder("savedmodel:" + nchw + "?layout=nhwc"))
+                .hasMessageContaining(
+                        "expected 3 (RGB) channels in NHWC layout, found shape [?, 3, 8, 8]");
     }
 
     @Test
