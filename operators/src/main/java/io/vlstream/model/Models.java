@@ -84,7 +84,12 @@ public final class Models {
     /** A serializable factory for {@link #detector}; the spec is parsed now. */
     public static DetectorFactory detectorFactory(String spec, DetectorSettings defaults) {
         ModelSpec.parse(spec);
-        return () -> detector(spec, defaults);
+        // DetectorSettings is not Serializable: capture its plain values.
+        float minScore = defaults.minScore();
+        float nmsIou = defaults.nmsIou();
+        int maxDetections = defaults.maxDetections();
+        int threads = defaults.intraOpThreads();
+        return () -> detector(spec, new DetectorSettings(minScore, nmsIou, maxDetections, threads));
     }
 
     /** A serializable factory for {@link #dualEncoder}; the spec is parsed now. */

@@ -87,6 +87,9 @@ public final class SavedModelCaptioner implements Captioner {
     private final boolean meanEvidence;
     private final ModelRef model;
 
+    /** Shape of one image's features (without the batch dimension), set by each encoder call. */
+    private volatile long[] featureShape;
+
     private SavedModelCaptioner(ModelSpec spec) {
         spec.requireKnownParams(ROLE, PARAMS);
         Context ctx = new Context(spec, ROLE);
@@ -314,9 +317,6 @@ public final class SavedModelCaptioner implements Captioner {
             throw e;
         }
     }
-
-    /** Shape of one image's features (without the batch dimension), learnt on the first call. */
-    private volatile long[] featureShape;
 
     private long tokenId(Context ctx, String param, String token) {
         return tokenizer

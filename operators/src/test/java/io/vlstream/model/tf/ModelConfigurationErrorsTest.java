@@ -288,6 +288,12 @@ class ModelConfigurationErrorsTest {
                         Models.captionerFactory(
                                 "savedmodel:" + captioner + "?bos-token=[BOS]&stop-tokens=[EOS]"));
         captions.create().close();
+        // Serializable even though DetectorSettings is not; opening it would fetch the model.
+        assertThat(
+                        roundTrip(
+                                Models.detectorFactory(
+                                        "builtin:coco-centernet", DetectorSettings.defaults())))
+                .isNotNull();
     }
 
     @SuppressWarnings("unchecked")
