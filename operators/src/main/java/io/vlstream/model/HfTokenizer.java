@@ -93,15 +93,15 @@ public final class HfTokenizer implements AutoCloseable {
         if (text.isEmpty()) {
             return new long[0];
         }
-        Encoding e = plain.encode(text);
-        return e.getIds();
+        return plain.encode(text).getIds();
     }
 
     /** The id of a token in the vocabulary, if it has one. */
     public OptionalLong idOf(String token) {
         // A special token encodes to itself; anything else that encodes to one id is a word.
-        long[] ids = plain.encode(token).getIds();
-        String[] tokens = plain.encode(token).getTokens();
+        Encoding e = plain.encode(token);
+        long[] ids = e.getIds();
+        String[] tokens = e.getTokens();
         if (ids.length == 1 && tokens[0].equals(token)) {
             return OptionalLong.of(ids[0]);
         }

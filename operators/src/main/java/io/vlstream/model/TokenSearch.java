@@ -167,17 +167,22 @@ public record TokenSearch(
         return out;
     }
 
-    private static int[] topK(double[] v, int k) {
+    /** Indices of the {@code k} largest values, largest first; one pass, no boxing. */
+    static int[] topK(double[] v, int k) {
         k = Math.min(k, v.length);
-        Integer[] idx = new Integer[v.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
+        int[] best = new int[k];
+        int filled = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (filled == k && v[i] <= v[best[k - 1]]) {
+                continue;
+            }
+            int at = filled < k ? filled++ : k - 1;
+            while (at > 0 && v[best[at - 1]] < v[i]) {
+                best[at] = best[at - 1];
+                at--;
+            }
+            best[at] = i;
         }
-        Arrays.sort(idx, Comparator.comparingDouble(i -> -v[i]));
-        int[] out = new int[k];
-        for (int i = 0; i < k; i++) {
-            out[i] = idx[i];
-        }
-        return out;
+        return best;
     }
 }
