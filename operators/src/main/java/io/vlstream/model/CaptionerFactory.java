@@ -1,0 +1,12 @@
+package io.vlstream.model;
+
+import java.io.IOException;
+import java.io.Serializable;
+
+/**
+ * Opens a task's {@link Captioner} where it runs (in {@code open()}), not where the job is built.
+ */
+@FunctionalInterface
+public interface CaptionerFactory extends Serializable {
+    Captioner create() throws IOException;
+}

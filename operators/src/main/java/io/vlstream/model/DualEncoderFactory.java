@@ -1,0 +1,12 @@
+package io.vlstream.model;
+
+import java.io.IOException;
+import java.io.Serializable;
+
+/**
+ * Opens a task's {@link DualEncoder} where it runs (in {@code open()}), not where the job is built.
+ */
+@FunctionalInterface
+public interface DualEncoderFactory extends Serializable {
+    DualEncoder create() throws IOException;
+}

@@ -1,0 +1,128 @@
+package io.vlstream.model;
+
+import io.vlstream.analysis.DetectorFactory;
+import io.vlstream.analysis.ObjectDetector;
+import io.vlstream.model.builtin.BuiltinModels;
+import io.vlstream.model.tf.SavedModelCaptioner;
+import io.vlstream.model.tf.SavedModelDualEncoder;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Opens the model a {@link ModelSpec} names for a role, with the adapter for its engine. Every
+ * failure is one {@link ModelConfigurationException} that says what was expected and what was
+ * found. The {@code *Factory} methods parse the spec at once (so a typo fails where the job is
+ * built) and open the model where the task runs.
+ */
+public final class Models {
+
+    /** The built-in detector's name in a {@code builtin:} spec. */
+    public static final String COCO_CENTERNET = "coco-centernet";
+
+    private static final Set<String> DETECTOR_PARAMS =
+            Set.of("min-score", "nms-iou", "max-detections", "threads");
+
+    private Models() {}
+
+    /** The object detector a spec names; only {@code builtin:coco-centernet} today. */
+    public static ObjectDetector detector(String spec, DetectorSettings defaults)
+            throws IOException {
+        ModelSpec s = ModelSpec.parse(spec);
+        String role = "detector";
+        if (s.scheme() == ModelSpec.Scheme.BUILTIN && s.location().equals(COCO_CENTERNET)) {
+            s.requireKnownParams(role, DETECTOR_PARAMS);
+            DetectorSettings settings;
+            try {
+                settings =
+                        defaults.withMinScore(s.floatParam("min-score", defaults.minScore()))
+                                .withNmsIou(s.floatParam("nms-iou", defaults.nmsIou()))
+                                .withMaxDetections(
+                                        s.intParam("max-detections", defaults.maxDetections()))
+                                .withIntraOpThreads(
+                                        s.intParam("threads", defaults.intraOpThreads()));
+            } catch (IllegalArgumentException e) {
+                throw new ModelConfigurationException(
+                        "Model '" + s + "' (" + role + "): " + e.getMessage(), e);
+            }
+            return BuiltinModels.cocoCenterNet(settings);
+        }
+        throw unsupported(s, role, "builtin:" + COCO_CENTERNET);
+    }
+
+    /** The dual encoder a spec names: {@code savedmodel:DIR?...}. */
+    public static DualEncoder dualEncoder(String spec) {
+        ModelSpec s = ModelSpec.parse(spec);
+        if (s.scheme() == ModelSpec.Scheme.SAVEDMODEL) {
+            return SavedModelDualEncoder.open(s);
+        }
+        throw unsupported(s, "dual encoder", "savedmodel:DIR?... (see docs/models.md)");
+    }
+
+    /**
+     * The in-process captioner a spec names: {@code savedmodel:DIR?...}. An {@code openai:} spec is
+     * a served model, called asynchronously by the remote captioner, not opened here.
+     */
+    public static Captioner captioner(String spec) {
+        ModelSpec s = ModelSpec.parse(spec);
+        if (s.scheme() == ModelSpec.Scheme.SAVEDMODEL) {
+            return SavedModelCaptioner.open(s);
+        }
+        if (s.scheme() == ModelSpec.Scheme.OPENAI) {
+            throw new ModelConfigurationException(
+                    "Model '"
+                            + s
+                            + "' (captioner) is a served model: it is called asynchronously"
+                            + " (model.remote), not opened in-process; expected savedmodel:DIR?...");
+        }
+        throw unsupported(
+                s,
+                "captioner",
+                "savedmodel:DIR?... or openai:URL?model=NAME; leave the captioner unset for the"
+                        + " built-in grounded template captions");
+    }
+
+    /** A serializable factory for {@link #detector}; the spec is parsed now. */
+    public static DetectorFactory detectorFactory(String spec, DetectorSettings defaults) {
+        ModelSpec.parse(spec);
+        // DetectorSettings is not Serializable: capture its plain values.
+        float minScore = defaults.minScore();
+        float nmsIou = defaults.nmsIou();
+        int maxDetections = defaults.maxDetections();
+        int threads = defaults.intraOpThreads();
+        return () -> detector(spec, new DetectorSettings(minScore, nmsIou, maxDetections, threads));
+    }
+
+    /** A serializable factory for {@link #dualEncoder}; the spec is parsed now. */
+    public static DualEncoderFactory dualEncoderFactory(String spec) {
+        requireScheme(spec, "dual encoder", ModelSpec.Scheme.SAVEDMODEL);
+        return () -> dualEncoder(spec);
+    }
+
+    /** A serializable factory for {@link #captioner}; the spec is parsed now. */
+    public static CaptionerFactory captionerFactory(String spec) {
+        requireScheme(spec, "captioner", ModelSpec.Scheme.SAVEDMODEL);
+        return () -> captioner(spec);
+    }
+
+    private static void requireScheme(String spec, String role, ModelSpec.Scheme scheme) {
+        ModelSpec s = ModelSpec.parse(spec);
+        if (s.scheme() != scheme) {
+            throw unsupported(s, role, ModelSpec.example(scheme));
+        }
+    }
+
+    private static ModelConfigurationException unsupported(
+            ModelSpec s, String role, String expected) {
+        return new ModelConfigurationException(
+                "Model '"
+                        + s
+                        + "' cannot be a "
+                        + role
+                        + ": expected "
+                        + expected
+                        + ", found "
+                        + (s.scheme() == ModelSpec.Scheme.BUILTIN
+                                ? "the built-in name '" + s.location() + "'"
+                                : "scheme " + s.scheme().prefix() + ":"));
+    }
+}
