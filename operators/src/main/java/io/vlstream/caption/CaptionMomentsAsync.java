@@ -6,6 +6,7 @@ import io.vlstream.avro.internal.CaptionFailureReason;
 import io.vlstream.avro.internal.CaptionImage;
 import io.vlstream.avro.internal.CaptionOutcome;
 import io.vlstream.avro.internal.CaptionRequest;
+import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import io.vlstream.model.remote.CaptionException;
 import io.vlstream.model.remote.CaptionException.Kind;
@@ -101,19 +102,20 @@ public class CaptionMomentsAsync extends RichAsyncFunction<CaptionRequest, Capti
                     captioner.model().version());
         }
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        captioned = VlstreamMetrics.counter(metrics, "captions_served");
+        captioned = VlstreamMetrics.counter(metrics, VlstreamMetric.CAPTIONS_SERVED);
         failed = new EnumMap<>(CaptionFailureReason.class);
         for (CaptionFailureReason reason : CaptionFailureReason.values()) {
             failed.put(
                     reason,
-                    VlstreamMetrics.counter(metrics, "caption_failures", "reason", reason.name()));
+                    VlstreamMetrics.counter(
+                            metrics, VlstreamMetric.CAPTION_FAILURES, reason.name()));
         }
-        latencyMs = VlstreamMetrics.histogram(metrics, "caption_latency_ms");
-        VlstreamMetrics.group(metrics).gauge("caption_in_flight", () -> captioner.inFlight());
-        VlstreamMetrics.group(metrics)
-                .gauge(
-                        "caption_circuit_open",
-                        () -> captioner.circuitState() == CircuitBreaker.State.CLOSED ? 0 : 1);
+        latencyMs = VlstreamMetrics.histogram(metrics, VlstreamMetric.CAPTION_LATENCY);
+        VlstreamMetrics.gauge(metrics, VlstreamMetric.CAPTION_IN_FLIGHT, captioner::inFlight);
+        VlstreamMetrics.gauge(
+                metrics,
+                VlstreamMetric.CAPTION_CIRCUIT_OPEN,
+                () -> captioner.circuitState() == CircuitBreaker.State.CLOSED ? 0 : 1);
     }
 
     @Override

@@ -56,7 +56,39 @@ public enum VlstreamMetric {
     INSTRUCTIONS_REJECTED(
             "instructions_rejected_total", Kind.COUNTER, "Instructions sent to the DLQ."),
     TEXTS_REJECTED("texts_rejected_total", Kind.COUNTER, "Timed texts sent to the DLQ."),
-    TEXTS_ALIGNED("texts_aligned_total", Kind.COUNTER, "Timed texts scored against their span.");
+    TEXTS_ALIGNED("texts_aligned_total", Kind.COUNTER, "Timed texts scored against their span."),
+    CAPTIONS_SERVED(
+            "captions_served_total",
+            Kind.COUNTER,
+            "Captions written by a served VLM (jobs with an openai: captioner only)."),
+    CAPTION_FAILURES(
+            "caption_failures_total",
+            Kind.COUNTER,
+            "reason",
+            "Moments the served VLM could not caption, by reason (jobs with an openai: captioner"
+                    + " only)."),
+    CAPTION_LATENCY(
+            "caption_latency_milliseconds",
+            Kind.HISTOGRAM,
+            "Served VLM time per caption, retries included (jobs with an openai: captioner only)."),
+    CAPTION_IN_FLIGHT(
+            "caption_in_flight",
+            Kind.GAUGE,
+            "Requests open at the served VLM (jobs with an openai: captioner only)."),
+    CAPTION_CIRCUIT_OPEN(
+            "caption_circuit_open",
+            Kind.GAUGE,
+            "1 while the served VLM's circuit breaker is open (jobs with an openai: captioner"
+                    + " only).");
+
+    /** The metrics of the served-VLM caption stage, present only in jobs that have one. */
+    private static final java.util.Set<VlstreamMetric> SERVED_CAPTIONER =
+            java.util.EnumSet.of(
+                    CAPTIONS_SERVED,
+                    CAPTION_FAILURES,
+                    CAPTION_LATENCY,
+                    CAPTION_IN_FLIGHT,
+                    CAPTION_CIRCUIT_OPEN);
 
     /** What the Prometheus reporter puts before the name of an operator's vlstream metric. */
     public static final String PROMETHEUS_PREFIX = "flink_taskmanager_job_task_operator_vlstream_";
@@ -100,6 +132,11 @@ public enum VlstreamMetric {
 
     public String description() {
         return description;
+    }
+
+    /** Whether every job exports it (the served-VLM stage's metrics exist only with one). */
+    public boolean inEveryJob() {
+        return !SERVED_CAPTIONER.contains(this);
     }
 
     /** The metric family name as scraped from Flink's Prometheus reporter. */
