@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "vlstream 0.1.0",
         description = "Instruction-guided video understanding on Kafka with Apache Flink.",
-        subcommands = {DemoCommand.class, BenchCommand.class, OptionsCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            BenchCommand.class,
+            EvalCommand.class,
+            OptionsCommand.class
+        })
 public final class VlstreamCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
