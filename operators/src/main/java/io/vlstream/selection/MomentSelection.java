@@ -111,7 +111,8 @@ public final class MomentSelection implements Serializable {
         }
         OpenMoment next = step.next();
         state.open = next;
-        if (next != null && updateIntervalMicros > 0) {
+        // Only a frame that extends the moment updates it: none is sent from a trailing dip.
+        if (next != null && updateIntervalMicros > 0 && next.getEndMicros() == now) {
             Long last = next.getLastEmittedMicros();
             long since = last == null ? next.getStartMicros() : last;
             if (now - since >= updateIntervalMicros) {
