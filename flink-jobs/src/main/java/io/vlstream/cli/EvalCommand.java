@@ -54,6 +54,7 @@ final class EvalCommand implements Callable<Integer> {
                     "people\ta person",
                     "group\tat least three people",
                     "crowd\tat least five people",
+                    "big-crowd\tat least seven people",
                     "vehicle\ta vehicle",
                     "person-near-vehicle\ta person next to a vehicle",
                     "elephant\tan elephant");
@@ -246,7 +247,7 @@ final class EvalCommand implements Callable<Integer> {
                         job.scoreThreshold()));
         b.append(
                 String.format(
-                        "| %-22s | %-18s | %4s | %7s | %6s | %9s | %11s | %11s | %8s |%n",
+                        "| %-22s | %-18s | %4s | %7s | %6s | %9s | %11s | %11s | %8s | %9s |%n",
                         "instruction",
                         "method",
                         "ref",
@@ -255,10 +256,11 @@ final class EvalCommand implements Callable<Integer> {
                         "precision",
                         "frames sent",
                         "frames/min",
-                        "% frames"));
+                        "% frames",
+                        "max 60 s"));
         b.append(
                 "|------------------------|--------------------|------|---------|--------|"
-                        + "-----------|-------------|-------------|----------|\n");
+                        + "-----------|-------------|-------------|----------|-----------|\n");
         for (InstructionResult r : report.instructions()) {
             for (MethodResult m : r.methods()) {
                 row(b, r.instruction().id(), m, report);
@@ -296,7 +298,7 @@ final class EvalCommand implements Callable<Integer> {
         b.append(
                 String.format(
                         Locale.ROOT,
-                        "| %-22s | %-18s | %4d | %7d | %6s | %9s | %11d | %11.1f | %7.2f%% |%n",
+                        "| %-22s | %-18s | %4d | %7d | %6s | %9s | %11d | %11.1f | %7.2f%% | %9d |%n",
                         id,
                         m.method(),
                         m.reference(),
@@ -305,7 +307,8 @@ final class EvalCommand implements Callable<Integer> {
                         fraction(m.precision()),
                         sent,
                         perMinute,
-                        share));
+                        share,
+                        m.maxFramesInAMinute()));
     }
 
     private static String fraction(double v) {

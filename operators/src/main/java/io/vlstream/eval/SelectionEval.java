@@ -91,7 +91,12 @@ public final class SelectionEval {
 
     /** One method's figures for one instruction (or summed over all). */
     public record MethodResult(
-            String method, int reference, int moments, int matched, int framesSent) {
+            String method,
+            int reference,
+            int moments,
+            int matched,
+            int framesSent,
+            int maxFramesInAMinute) {
 
         /** Matched / reference moments; NaN with no reference moment. */
         public double recall() {
@@ -109,7 +114,8 @@ public final class SelectionEval {
                     reference + o.reference,
                     moments + o.moments,
                     matched + o.matched,
-                    framesSent + o.framesSent);
+                    framesSent + o.framesSent,
+                    Math.max(maxFramesInAMinute, o.maxFramesInAMinute));
         }
     }
 
@@ -276,13 +282,13 @@ public final class SelectionEval {
                 new MomentSelection(settings.policy(), settings.updateIntervalMicros());
         MomentSelection.KeyState state = new MomentSelection.KeyState();
         List<Interval> moments = new ArrayList<>();
-        int sent = 0;
+        List<Long> sentAt = new ArrayList<>();
         long last = 0;
         for (ScoredFrame frame : scored) {
             // A copy: ADAPTIVE mode rewrites the frame's threshold.
             for (MomentSelection.Emission e :
                     selection.onFrame(state, ScoredFrame.newBuilder(frame).build())) {
-                sent += e.newlySent().size();
+                e.newlySent().forEach(f -> sentAt.add(frame.getPtsMicros()));
                 if (e.status() == MomentStatus.FINAL && !e.withheld()) {
                     add(moments, e.moment());
                 }
@@ -291,12 +297,14 @@ public final class SelectionEval {
         }
         MomentSelection.Emission e = selection.close(state, last);
         if (e != null) {
-            sent += e.newlySent().size();
+            for (int i = 0; i < e.newlySent().size(); i++) {
+                sentAt.add(last);
+            }
             if (!e.withheld()) {
                 add(moments, e.moment());
             }
         }
-        return result(name, reference, moments, sent);
+        return result(name, reference, moments, sentAt);
     }
 
     private MethodResult baseline(
@@ -334,7 +342,9 @@ public final class SelectionEval {
             open = step.next();
         }
         add(moments, tracker.close(open));
-        return result(name, reference, moments, picks.size());
+        List<Long> sentAt = new ArrayList<>();
+        sorted.forEach(i -> sentAt.add(scored.get(i).getPtsMicros()));
+        return result(name, reference, moments, sentAt);
     }
 
     /** The frame nearest the middle of each {@code interval} of the video. */
@@ -380,12 +390,28 @@ public final class SelectionEval {
     }
 
     private MethodResult result(
-            String name, List<Interval> reference, List<Interval> moments, int sent) {
+            String name, List<Interval> reference, List<Interval> moments, List<Long> sentAt) {
         return new MethodResult(
                 name,
                 reference.size(),
                 moments.size(),
                 MomentMatching.matches(reference, moments, settings.minIou()),
-                sent);
+                sentAt.size(),
+                maxInAMinute(sentAt));
+    }
+
+    /** The most sends in any minute {@code (t - 60 s, t]} of event time; times ascending. */
+    static int maxInAMinute(List<Long> sentAt) {
+        List<Long> sorted = new ArrayList<>(sentAt);
+        sorted.sort(Comparator.naturalOrder());
+        int best = 0;
+        int first = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            while (sorted.get(first) <= sorted.get(i) - 60_000_000L) {
+                first++;
+            }
+            best = Math.max(best, i - first + 1);
+        }
+        return best;
     }
 }

@@ -92,19 +92,19 @@ class SelectionEvalTest {
         // vlstream runs the same tracker on the same scores: both moments. The person's box never
         // moves, so each moment's frames are near-duplicates: one evidence frame each.
         MethodResult vl = method(report, SelectionEval.VLSTREAM);
-        assertThat(vl).isEqualTo(new MethodResult(SelectionEval.VLSTREAM, 2, 2, 2, 2));
+        assertThat(vl).isEqualTo(new MethodResult(SelectionEval.VLSTREAM, 2, 2, 2, 2, 2));
 
         // Uniform at 60/min: frames 5, 15, ..., 95. Picks 15 and 25 see the person and cover
         // frames 10-29 exactly; pick 65 (6.5 s) just misses the second run, so it is lost.
         MethodResult uniform = method(report, SelectionEval.UNIFORM);
-        assertThat(uniform).isEqualTo(new MethodResult(SelectionEval.UNIFORM, 2, 1, 1, 10));
+        assertThat(uniform).isEqualTo(new MethodResult(SelectionEval.UNIFORM, 2, 1, 1, 10, 10));
         assertThat(uniform.recall()).isEqualTo(0.5);
         assertThat(uniform.precision()).isEqualTo(1.0);
 
         // Top-k, k = 10: the ten best scores are frames 10-19 (ties go to the earlier frame);
         // they cover 0.5-2.5 s: IoU with 1.0-3.0 s is 1.5 / 2.5 = 0.6, a match; 6.0 s is missed.
         MethodResult topK = method(report, SelectionEval.TOP_K);
-        assertThat(topK).isEqualTo(new MethodResult(SelectionEval.TOP_K, 2, 1, 1, 10));
+        assertThat(topK).isEqualTo(new MethodResult(SelectionEval.TOP_K, 2, 1, 1, 10, 10));
 
         assertThat(report.modelCalls()).isEqualTo(100);
         assertThat(report.overall()).hasSize(4);
@@ -135,6 +135,14 @@ class SelectionEvalTest {
         assertThat(gated.detections().get(20)).isEmpty();
         assertThat(gated.detections().get(21)).isNotEmpty();
         assertThat(gated.detections().get(41)).isNotEmpty();
+    }
+
+    @Test
+    void theMostFramesInAnyMinuteSlidesOverEventTime() {
+        long s = 1_000_000L;
+        assertThat(SelectionEval.maxInAMinute(List.of())).isZero();
+        assertThat(SelectionEval.maxInAMinute(List.of(0L, 10 * s, 59 * s, 60 * s, 61 * s)))
+                .isEqualTo(4);
     }
 
     @Test
