@@ -107,9 +107,15 @@ public final class MomentSelection implements Serializable {
         List<Long> sentBefore = state.open == null ? List.of() : state.open.getSentSequences();
         MomentTracker.Step step = tracker.onFrame(state.open, frame);
         if (step.closed() != null) {
-            out.add(emit(state, MomentStatus.FINAL, step.closed(), sentBefore, now));
+            out.add(emit(state, MomentStatus.FINAL, step.closed(), null, sentBefore, now));
         }
         OpenMoment next = step.next();
+        if (next != null && frame.getScore() >= frame.getThreshold()) {
+            ScoredFrame recent = next.getRecentBest();
+            if (recent == null || BEST_FIRST.compare(frame, recent) < 0) {
+                next.setRecentBest(frame);
+            }
+        }
         state.open = next;
         // Only a frame that extends the moment updates it: none is sent from a trailing dip.
         if (next != null && updateIntervalMicros > 0 && next.getEndMicros() == now) {
@@ -118,7 +124,13 @@ public final class MomentSelection implements Serializable {
             if (now - since >= updateIntervalMicros) {
                 MomentStatus status = last == null ? MomentStatus.OPEN : MomentStatus.UPDATE;
                 Emission e =
-                        emit(state, status, tracker.snapshot(next), next.getSentSequences(), now);
+                        emit(
+                                state,
+                                status,
+                                tracker.snapshot(next),
+                                next.getRecentBest(),
+                                next.getSentSequences(),
+                                now);
                 if (!e.withheld()) {
                     state.open = withEmission(next, now, e.moment().evidence());
                     out.add(e);
@@ -146,16 +158,31 @@ public final class MomentSelection implements Serializable {
         }
         long now = Math.max(nowMicros, open.getEndMicros());
         state.sentAtMicros = FrameBudget.prune(state.sentAtMicros, now);
-        return emit(state, MomentStatus.FINAL, closed, open.getSentSequences(), now);
+        return emit(state, MomentStatus.FINAL, closed, null, open.getSentSequences(), now);
     }
 
+    /**
+     * Sends what the caption needs and the budget allows: the moment's evidence frames not sent
+     * before and, for OPEN/UPDATE, the best frame since the last caption (so an update shows the
+     * moment as it is now, even when the best frames overall are old), best first.
+     */
     private Emission emit(
-            KeyState state, MomentStatus status, Moment moment, List<Long> alreadySent, long now) {
+            KeyState state,
+            MomentStatus status,
+            Moment moment,
+            ScoredFrame recent,
+            List<Long> alreadySent,
+            long now) {
         Set<Long> sent = new HashSet<>(alreadySent == null ? List.of() : alreadySent);
         List<ScoredFrame> previously = new ArrayList<>();
         List<ScoredFrame> candidates = new ArrayList<>();
         for (ScoredFrame f : moment.evidence()) {
             (sent.contains(f.getSequence()) ? previously : candidates).add(f);
+        }
+        if (recent != null
+                && !sent.contains(recent.getSequence())
+                && candidates.stream().noneMatch(f -> f.getSequence() == recent.getSequence())) {
+            candidates.add(recent);
         }
         int perMinute = moment.evidence().get(0).getMaxFramesPerMinute();
         int room = FrameBudget.available(state.sentAtMicros, now, perMinute);
@@ -191,6 +218,7 @@ public final class MomentSelection implements Serializable {
                 open.getLastReceivedAtMicros(),
                 open.getEvidence(),
                 now,
+                null,
                 sent);
     }
 }

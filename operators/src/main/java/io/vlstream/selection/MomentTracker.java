@@ -163,6 +163,7 @@ public final class MomentTracker implements Serializable {
                 frame.getReceivedAtMicros(),
                 evidencePicker.offer(List.of(), frame, frame.getMaxEvidenceFrames()),
                 null,
+                null,
                 List.of());
     }
 
@@ -183,6 +184,7 @@ public final class MomentTracker implements Serializable {
                         : open.getLastReceivedAtMicros(),
                 evidencePicker.offer(open.getEvidence(), frame, frame.getMaxEvidenceFrames()),
                 open.getLastEmittedMicros(),
+                open.getRecentBest(),
                 open.getSentSequences());
     }
 

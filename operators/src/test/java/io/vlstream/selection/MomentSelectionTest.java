@@ -84,6 +84,14 @@ class MomentSelectionTest {
             assertThat(o.emission().moment().evidence())
                     .allSatisfy(f -> assertThat(sent).contains(f.getSequence()));
         }
+        // Each update shows the moment as it is now: a frame from the last interval.
+        for (Out o : out.subList(1, 3)) {
+            assertThat(o.emission().newlySent())
+                    .anySatisfy(
+                            f ->
+                                    assertThat(f.getPtsMicros())
+                                            .isGreaterThan(o.atMicros() - 10 * SECOND));
+        }
         assertThat(state.isEmpty()).isTrue();
     }
 
