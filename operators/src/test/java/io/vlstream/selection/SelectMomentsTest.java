@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vlstream.avro.Detection;
 import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.MomentStatus;
+import io.vlstream.avro.ThresholdMode;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.ScoredFrame;
 import io.vlstream.instruction.InstructionCompiler;
@@ -268,6 +269,29 @@ class SelectMomentsTest {
         assertThat(keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
+        harness.close();
+    }
+
+    @Test
+    void retiringAnInstructionAlsoClearsItsBudgetWindowAndScoreSketch() throws Exception {
+        var harness =
+                harness(new SelectMoments(SelectionPolicy.defaults(), 2_000 * MS, QUIET_MS, 0.3f));
+        for (long t = 0; t <= 3_000; t += 100) {
+            ScoredFrame f = walking(SelectionTestData.STREAM, t, t <= 1_000 ? 0.9f : 0f, 5);
+            f.setThresholdMode(ThresholdMode.ADAPTIVE);
+            send(harness, f);
+        }
+        harness.watermark(3_000);
+        // The moment closed and was captioned; the budget window and the sketch remain.
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(keyedStateEntries(harness)).isEqualTo(3);
+
+        harness.processBroadcastElement(
+                CompiledInstruction.newBuilder(instruction).setActive(false).setQuery(null).build(),
+                4_000);
+
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(keyedStateEntries(harness)).isZero();
         harness.close();
     }
 }
