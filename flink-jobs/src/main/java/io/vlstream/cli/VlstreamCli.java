@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             BenchCommand.class,
+            EvalCommand.class,
             OptionsCommand.class,
             ProduceCommand.class,
             InstructCommand.class,

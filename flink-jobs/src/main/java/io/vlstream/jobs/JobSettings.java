@@ -1,5 +1,6 @@
 package io.vlstream.jobs;
 
+import io.vlstream.analysis.ChangeGate;
 import io.vlstream.kafka.VlstreamTopics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,11 @@ public record JobSettings(
         float scoreThreshold,
         Duration quietTimeout,
         Duration textRetention,
-        Duration checkpointInterval)
+        Duration checkpointInterval,
+        int maxFramesPerMinute,
+        Duration updateInterval,
+        ChangeGate changeGate,
+        int changeGateMaxStreams)
         implements Serializable {
 
     /** Reads and checks every {@link VlstreamOptions} value. */
@@ -57,7 +62,11 @@ public record JobSettings(
                         conf.get(VlstreamOptions.SCORE_THRESHOLD),
                         conf.get(VlstreamOptions.QUIET_TIMEOUT),
                         conf.get(VlstreamOptions.TEXT_RETENTION),
-                        conf.get(VlstreamOptions.CHECKPOINT_INTERVAL));
+                        conf.get(VlstreamOptions.CHECKPOINT_INTERVAL),
+                        conf.get(VlstreamOptions.MAX_FRAMES_PER_MINUTE),
+                        conf.get(VlstreamOptions.UPDATE_INTERVAL),
+                        changeGate(conf),
+                        conf.get(VlstreamOptions.CHANGE_GATE_MAX_STREAMS));
         settings.check();
         return settings;
     }
@@ -85,11 +94,36 @@ public record JobSettings(
                 scoreThreshold > 0 && scoreThreshold <= 1,
                 VlstreamOptions.SCORE_THRESHOLD.key(),
                 "must be in (0, 1]");
+        require(
+                maxFramesPerMinute >= 0,
+                VlstreamOptions.MAX_FRAMES_PER_MINUTE.key(),
+                "must be >= 0 (0: no limit)");
+        require(
+                !updateInterval.isNegative(),
+                VlstreamOptions.UPDATE_INTERVAL.key(),
+                "must not be negative (0 s: FINAL captions only)");
+        require(
+                changeGateMaxStreams > 0,
+                VlstreamOptions.CHANGE_GATE_MAX_STREAMS.key(),
+                "must be positive");
         require(detectorThreads > 0, VlstreamOptions.DETECTOR_THREADS.key(), "must be positive");
         require(
                 !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
                 VlstreamOptions.CHECKPOINT_INTERVAL.key(),
                 "must be positive: the exactly-once sinks commit on checkpoints");
+    }
+
+    private static ChangeGate changeGate(Configuration conf) {
+        try {
+            return new ChangeGate(
+                    conf.get(VlstreamOptions.CHANGE_GATE_ENABLED),
+                    conf.get(VlstreamOptions.CHANGE_GATE_MAX_MEAN_DIFF),
+                    conf.get(VlstreamOptions.CHANGE_GATE_MAX_CELL_DIFF),
+                    conf.get(VlstreamOptions.CHANGE_GATE_MAX_REUSE).toNanos() / 1_000);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "Settings 'vlstream.change-gate.*' are invalid: " + e.getMessage(), e);
+        }
     }
 
     private static void require(boolean ok, String key, String problem) {

@@ -93,10 +93,16 @@ public final class VlstreamJob {
                         .name("decode + validate frames")
                         .uid("decode-frames");
 
-        // Rebalanced: a few busy streams must still spread over every model instance.
+        // Rebalanced: a few busy streams must still spread over every model instance; the change
+        // gate compares each frame with the last one of its stream analyzed on the same instance.
         SingleOutputStreamOperator<FrameAnalysis> analyses =
                 decoded.rebalance()
-                        .process(new AnalyzeFrames(detectors, KafkaIo.limits(settings)))
+                        .process(
+                                new AnalyzeFrames(
+                                        detectors,
+                                        KafkaIo.limits(settings),
+                                        settings.changeGate(),
+                                        settings.changeGateMaxStreams()))
                         .name("analyze frames (detector)")
                         .uid("analyze-frames");
 
@@ -107,7 +113,9 @@ public final class VlstreamJob {
                                 "instructions")
                         .setParallelism(1)
                         .uid("instructions-source")
-                        .process(new CompileInstructions(settings.scoreThreshold()))
+                        .process(
+                                new CompileInstructions(
+                                        settings.scoreThreshold(), settings.maxFramesPerMinute()))
                         .setParallelism(1)
                         .name("compile instructions")
                         .uid("compile-instructions");
@@ -126,6 +134,7 @@ public final class VlstreamJob {
                         .process(
                                 new SelectMoments(
                                         SelectionPolicy.defaults(),
+                                        settings.updateInterval().toNanos() / 1_000,
                                         settings.quietTimeout().toMillis(),
                                         settings.detectorMinScore()))
                         .name("select moments + caption")
@@ -143,6 +152,7 @@ public final class VlstreamJob {
                         .process(
                                 new AlignTimedTexts(
                                         settings.detectorMinScore(),
+                                        settings.scoreThreshold(),
                                         settings.textRetention().toMillis(),
                                         settings.quietTimeout().toMillis()))
                         .name("align timed texts")

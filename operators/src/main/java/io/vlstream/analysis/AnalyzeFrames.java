@@ -14,7 +14,9 @@ import io.vlstream.decode.RejectionCounters;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import java.awt.image.BufferedImage;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -26,6 +28,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes each valid frame and runs the vision model on it. A frame whose pixels cannot be decoded,
  * or that the model fails on, goes to the DLQ; the job keeps running.
+ *
+ * <p>Before the model, a {@link ChangeGate} compares the frame with the last frame of the same
+ * stream that this instance analyzed; an almost identical frame reuses that analysis (its {@code
+ * reusedFromSequence} says which) instead of running the model. The last analysis per stream is a
+ * cache, not Flink state: at most {@code maxStreams} streams (least recently seen dropped first),
+ * lost on restart (that costs one model call per stream). This keeps the operator rebalanced, so a
+ * few busy streams still spread over every model instance; with parallelism above 1 a stream's
+ * frames are compared with the last one analyzed <em>here</em>, which only lowers the reuse rate:
+ * whatever it is compared with, a frame is reused only if it is almost identical to a frame that
+ * was analyzed.
  */
 public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis> {
 
@@ -34,6 +46,10 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
 
     private final DetectorFactory detectorFactory;
     private final DecodeLimits limits;
+    private final ChangeGate gate;
+    private final int maxStreams;
+    private transient Map<String, LastAnalysis> lastAnalyses;
+    private transient Counter reused;
     private transient ObjectDetector detector;
     private transient ImageDecoder imageDecoder;
     private transient List<ModelRef> models;
@@ -42,9 +58,28 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
     private transient Histogram modelLatencyMs;
     private transient Histogram modelBatchSize;
 
+    /** The last analyzed frame of a stream, as the change gate needs it. */
+    private record LastAnalysis(
+            byte[] thumbnail, long ptsMicros, long sequence, List<Detection> detections) {}
+
+    /** Every frame goes to the model (no change gate). */
     public AnalyzeFrames(DetectorFactory detectorFactory, DecodeLimits limits) {
+        this(detectorFactory, limits, ChangeGate.disabled(), 1);
+    }
+
+    /**
+     * @param gate decides which frames reuse the last analysis of their stream
+     * @param maxStreams streams whose last analysis is kept for the gate, per instance
+     */
+    public AnalyzeFrames(
+            DetectorFactory detectorFactory, DecodeLimits limits, ChangeGate gate, int maxStreams) {
+        if (maxStreams < 1) {
+            throw new IllegalArgumentException("maxStreams must be >= 1, got " + maxStreams);
+        }
         this.detectorFactory = detectorFactory;
         this.limits = limits;
+        this.gate = gate;
+        this.maxStreams = maxStreams;
     }
 
     @Override
@@ -54,6 +89,14 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
         models = List.of(detector.model());
         var metrics = getRuntimeContext().getMetricGroup();
         analyzed = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_ANALYZED);
+        reused = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_REUSED);
+        lastAnalyses =
+                new LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, LastAnalysis> eldest) {
+                        return size() > maxStreams;
+                    }
+                };
         rejected = new RejectionCounters(metrics);
         modelLatencyMs = VlstreamMetrics.histogram(metrics, VlstreamMetric.MODEL_LATENCY);
         modelBatchSize = VlstreamMetrics.histogram(metrics, VlstreamMetric.MODEL_BATCH_SIZE);
@@ -67,6 +110,15 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
             image = imageDecoder.decode(frame);
         } catch (ImageDecodeException e) {
             reject(envelope, ctx, e.reason(), e.getMessage());
+            return;
+        }
+        byte[] thumbnail = gate.enabled() ? ChangeGate.thumbnail(image) : null;
+        LastAnalysis last = gate.enabled() ? lastAnalyses.get(frame.getStreamId()) : null;
+        if (last != null
+                && gate.reuse(
+                        last.thumbnail(), last.ptsMicros(), thumbnail, frame.getPtsMicros())) {
+            reused.inc();
+            out.collect(analysis(envelope, last.detections(), 0, last.sequence()));
             return;
         }
         long start = System.nanoTime();
@@ -92,21 +144,36 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
         // One frame per detector call today; the histogram shows it when batching comes.
         modelBatchSize.update(1);
         analyzed.inc();
-        out.collect(
-                FrameAnalysis.newBuilder()
-                        .setStreamId(frame.getStreamId())
-                        .setSequence(frame.getSequence())
-                        .setPtsMicros(frame.getPtsMicros())
-                        .setWidth(frame.getWidth())
-                        .setHeight(frame.getHeight())
-                        .setMediaType(frame.getMediaType())
-                        .setImage(frame.getImage())
-                        .setDetections(detections)
-                        .setModels(models)
-                        .setSource(envelope.getSource())
-                        .setReceivedAtMicros(envelope.getReceivedAtMicros())
-                        .setModelLatencyMicros(latencyMicros)
-                        .build());
+        if (thumbnail != null) {
+            lastAnalyses.put(
+                    frame.getStreamId(),
+                    new LastAnalysis(
+                            thumbnail, frame.getPtsMicros(), frame.getSequence(), detections));
+        }
+        out.collect(analysis(envelope, detections, latencyMicros, null));
+    }
+
+    private FrameAnalysis analysis(
+            FrameEnvelope envelope,
+            List<Detection> detections,
+            long latencyMicros,
+            Long reusedFrom) {
+        VideoFrame frame = envelope.getFrame();
+        return FrameAnalysis.newBuilder()
+                .setStreamId(frame.getStreamId())
+                .setSequence(frame.getSequence())
+                .setPtsMicros(frame.getPtsMicros())
+                .setWidth(frame.getWidth())
+                .setHeight(frame.getHeight())
+                .setMediaType(frame.getMediaType())
+                .setImage(frame.getImage())
+                .setDetections(detections)
+                .setModels(models)
+                .setSource(envelope.getSource())
+                .setReceivedAtMicros(envelope.getReceivedAtMicros())
+                .setModelLatencyMicros(latencyMicros)
+                .setReusedFromSequence(reusedFrom)
+                .build();
     }
 
     private void reject(FrameEnvelope envelope, Context ctx, ReasonCode reason, String message) {

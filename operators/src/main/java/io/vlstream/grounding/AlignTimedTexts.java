@@ -53,6 +53,7 @@ public class AlignTimedTexts
     private static final long CLEANUP_BUCKET_MILLIS = 1_000;
 
     private final float minDetectionScore;
+    private final float scoreThreshold;
     private final long retentionMillis;
     private final QuietTimer quietTimer;
     private transient InstructionCompiler compiler;
@@ -62,7 +63,25 @@ public class AlignTimedTexts
     private transient ValueState<Long> lastFramePts;
     private transient Counter textsAligned;
 
+    /** Verdicts at {@link SpanAlignment#DEFAULT_THRESHOLD}. */
     public AlignTimedTexts(float minDetectionScore, long retentionMillis, long quietTimeoutMillis) {
+        this(
+                minDetectionScore,
+                SpanAlignment.DEFAULT_THRESHOLD,
+                retentionMillis,
+                quietTimeoutMillis);
+    }
+
+    /**
+     * @param scoreThreshold a frame scoring at least this supports a text (see {@link
+     *     SpanAlignment})
+     */
+    public AlignTimedTexts(
+            float minDetectionScore,
+            float scoreThreshold,
+            long retentionMillis,
+            long quietTimeoutMillis) {
+        this.scoreThreshold = scoreThreshold;
         this.minDetectionScore = minDetectionScore;
         this.retentionMillis = retentionMillis;
         this.quietTimer = new QuietTimer(quietTimeoutMillis);
@@ -71,7 +90,7 @@ public class AlignTimedTexts
     @Override
     public void open(OpenContext openContext) {
         compiler = new InstructionCompiler();
-        alignment = new SpanAlignment(new FrameScorer(minDetectionScore));
+        alignment = new SpanAlignment(new FrameScorer(minDetectionScore), scoreThreshold);
         frames = getRuntimeContext().getMapState(FRAMES);
         texts = getRuntimeContext().getMapState(TEXTS);
         lastFramePts = getRuntimeContext().getState(LAST_FRAME_PTS);

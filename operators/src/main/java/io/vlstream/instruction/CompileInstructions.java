@@ -25,13 +25,23 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
     static final String STAGE = "compile-instructions";
 
     private final float defaultThreshold;
+    private final int defaultMaxFramesPerMinute;
     private transient InstructionCompiler compiler;
     private transient Counter compiled;
     private transient Counter retired;
     private transient Counter rejected;
 
+    /** Instructions without a captioner budget of their own get no limit. */
     public CompileInstructions(float defaultThreshold) {
+        this(defaultThreshold, 0);
+    }
+
+    /**
+     * @param defaultMaxFramesPerMinute captioner budget of instructions that set none; 0: no limit
+     */
+    public CompileInstructions(float defaultThreshold, int defaultMaxFramesPerMinute) {
         this.defaultThreshold = defaultThreshold;
+        this.defaultMaxFramesPerMinute = defaultMaxFramesPerMinute;
     }
 
     @Override
@@ -76,6 +86,7 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
 
     private CompiledInstruction compile(Instruction instruction) {
         Float threshold = instruction.getScoreThreshold();
+        Integer perMinute = instruction.getMaxFramesPerMinute();
         return CompiledInstruction.newBuilder()
                 .setInstructionId(instruction.getInstructionId())
                 .setText(instruction.getText())
@@ -86,6 +97,10 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
                 .setScoreThreshold(threshold == null ? defaultThreshold : threshold)
                 .setCaptionPrompt(instruction.getCaptionPrompt())
                 .setUpdatedAtMicros(instruction.getUpdatedAtMicros())
+                .setMaxFramesPerMinute(
+                        perMinute == null ? defaultMaxFramesPerMinute : Math.max(0, perMinute))
+                .setThresholdMode(instruction.getThresholdMode())
+                .setAdaptiveQuantile(instruction.getAdaptiveQuantile())
                 .setQuery(compiler.compile(instruction.getText()))
                 .build();
     }

@@ -30,6 +30,14 @@ public final class InstructionValidation {
         if (threshold != null && !(threshold > 0 && threshold <= 1)) {
             return "scoreThreshold is " + threshold + "; it must be in (0, 1]";
         }
+        Integer perMinute = instruction.getMaxFramesPerMinute();
+        if (perMinute != null && perMinute < 0) {
+            return "maxFramesPerMinute is " + perMinute + "; it must be >= 0 (0: no limit)";
+        }
+        float quantile = instruction.getAdaptiveQuantile();
+        if (!(quantile > 0 && quantile < 1)) {
+            return "adaptiveQuantile is " + quantile + "; it must be in (0, 1)";
+        }
         return StreamSelector.checkGlob(instruction.getStreamGlob());
     }
 }

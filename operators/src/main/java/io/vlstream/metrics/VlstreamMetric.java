@@ -23,6 +23,11 @@ public enum VlstreamMetric {
             "reason",
             "Frames sent to the DLQ, by reason code (decode stage and analyze stage)."),
     FRAMES_ANALYZED("frames_analyzed_total", Kind.COUNTER, "Frames the detector ran on."),
+    FRAMES_REUSED(
+            "frames_reused_total",
+            Kind.COUNTER,
+            "Frames the change gate found unchanged: the stream's last analysis was reused, the"
+                    + " model not run."),
     MODEL_LATENCY(
             "model_latency_milliseconds", Kind.HISTOGRAM, "Detector time per batch (inference)."),
     MODEL_BATCH_SIZE(
@@ -37,6 +42,11 @@ public enum VlstreamMetric {
             "active_instructions", Kind.GAUGE, "Instructions active in the scoring operator."),
     MOMENTS_OPENED("moments_opened_total", Kind.COUNTER, "Moments opened."),
     MOMENTS_CLOSED("moments_closed_total", Kind.COUNTER, "Moments closed."),
+    MOMENTS_OVER_BUDGET(
+            "moments_over_budget_total",
+            Kind.COUNTER,
+            "Caption updates withheld because the instruction's frames-per-minute budget was"
+                    + " spent."),
     FRAMES_LATE(
             "frames_late_total",
             Kind.COUNTER,

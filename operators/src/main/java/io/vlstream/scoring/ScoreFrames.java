@@ -96,6 +96,9 @@ public class ScoreFrames
                             .setUngroundedTerms(instruction.getQuery().getUngroundedWords())
                             .setModels(models)
                             .setReceivedAtMicros(frame.getReceivedAtMicros())
+                            .setMaxFramesPerMinute(instruction.getMaxFramesPerMinute())
+                            .setThresholdMode(instruction.getThresholdMode())
+                            .setAdaptiveQuantile(instruction.getAdaptiveQuantile())
                             .build());
             ctx.output(
                     SCORES,

@@ -36,6 +36,20 @@ public record Moment(
         evidence = List.copyOf(evidence);
     }
 
+    /** The same moment with other evidence (the frames actually sent to the captioner). */
+    public Moment withEvidence(List<ScoredFrame> frames) {
+        return new Moment(
+                streamId,
+                instructionId,
+                startMicros,
+                endMicros,
+                frameCount,
+                meanScore,
+                peakScore,
+                frames,
+                lastReceivedAtMicros);
+    }
+
     /** Stable id: the same stream, instruction and start give the same id after a restart. */
     public String momentId() {
         return streamId + "/" + instructionId + "/" + startMicros;

@@ -124,6 +124,25 @@ public final class MomentTracker implements Serializable {
     }
 
     /**
+     * The moment as it stands, without the blip rule: for OPEN/UPDATE captions of a moment that is
+     * still open.
+     */
+    public Moment snapshot(OpenMoment open) {
+        ScoredFrame first = open.getEvidence().get(0);
+        int frames = open.getFrameCount();
+        return new Moment(
+                first.getStreamId(),
+                first.getInstructionId(),
+                open.getStartMicros(),
+                open.getEndMicros(),
+                frames,
+                frames == 0 ? 0.0 : open.getScoreSum() / frames,
+                open.getPeakScore(),
+                open.getEvidence(),
+                open.getLastReceivedAtMicros());
+    }
+
+    /**
      * The last pts a frame can have and still extend the moment; once the watermark passes it, the
      * moment can be closed with {@link #close}.
      */
@@ -142,7 +161,10 @@ public final class MomentTracker implements Serializable {
                 (double) frame.getScore(),
                 frame.getScore(),
                 frame.getReceivedAtMicros(),
-                evidencePicker.offer(List.of(), frame, frame.getMaxEvidenceFrames()));
+                evidencePicker.offer(List.of(), frame, frame.getMaxEvidenceFrames()),
+                null,
+                null,
+                List.of());
     }
 
     private OpenMoment extend(OpenMoment open, ScoredFrame frame, boolean aboveThreshold) {
@@ -160,7 +182,10 @@ public final class MomentTracker implements Serializable {
                 pts >= open.getEndMicros()
                         ? frame.getReceivedAtMicros()
                         : open.getLastReceivedAtMicros(),
-                evidencePicker.offer(open.getEvidence(), frame, frame.getMaxEvidenceFrames()));
+                evidencePicker.offer(open.getEvidence(), frame, frame.getMaxEvidenceFrames()),
+                open.getLastEmittedMicros(),
+                open.getRecentBest(),
+                open.getSentSequences());
     }
 
     private static void checkSameKey(OpenMoment open, ScoredFrame frame) {

@@ -1,6 +1,7 @@
 package io.vlstream.selection;
 
 import io.vlstream.avro.GroundedCaption;
+import io.vlstream.avro.MomentStatus;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.OpenMoment;
 import io.vlstream.avro.internal.ScoredFrame;
@@ -24,6 +25,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -33,11 +35,13 @@ import org.apache.flink.util.Collector;
 
 /**
  * Per stream and instruction (the key, see {@link SelectionKey}), in event time: orders scored
- * frames by the watermark, feeds them to {@link MomentTracker}, and captions each moment that
- * closes. A stream that goes quiet for the quiet timeout (processing time) has its open moment
- * closed; a retired instruction has its open moments closed and their state cleared. Keyed state
- * holds at most the open moment (bounded by its evidence budget) and the frames still waiting for
- * the watermark.
+ * frames by the watermark and runs {@link MomentSelection} on them (threshold, moments, OPEN/UPDATE
+ * captions of long moments, the captioner budget), captioning what it emits. A stream that goes
+ * quiet for the quiet timeout (processing time) has its open moment closed and all its state
+ * cleared; a retired instruction has its open moments closed and their state cleared. Keyed state
+ * holds at most the open moment (bounded by its evidence budget), the frames still waiting for the
+ * watermark, the budget window (at most the budget's entries) and, in ADAPTIVE mode, an 11-value
+ * quantile sketch.
  */
 public class SelectMoments
         extends KeyedBroadcastProcessFunction<
@@ -50,37 +54,63 @@ public class SelectMoments
                     TypeInformation.of(ScoredFrame.class));
     static final ValueStateDescriptor<OpenMoment> MOMENT =
             new ValueStateDescriptor<>("open-moment", TypeInformation.of(OpenMoment.class));
+    static final ValueStateDescriptor<long[]> BUDGET =
+            new ValueStateDescriptor<>(
+                    "captioner-budget", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO);
+    static final ValueStateDescriptor<double[]> SKETCH =
+            new ValueStateDescriptor<>(
+                    "score-sketch", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final SelectionPolicy policy;
+    private final long updateIntervalMicros;
     private final QuietTimer quietTimer;
     private final float minDetectionScore;
-    private transient MomentTracker tracker;
+    private transient MomentSelection selection;
     private transient CaptionComposer composer;
     private transient MapState<Long, ScoredFrame> pending;
     private transient ValueState<OpenMoment> moment;
+    private transient ValueState<long[]> budget;
+    private transient ValueState<double[]> sketch;
     private transient Counter momentsOpened;
     private transient Counter momentsClosed;
+    private transient Counter momentsOverBudget;
     private transient Counter lateFrames;
     private transient Counter captionsOut;
     private transient Counter captionerFrames;
     private transient Histogram endToEndLatencyMs;
 
+    /** FINAL captions only (no OPEN/UPDATE). */
     public SelectMoments(SelectionPolicy policy, long quietTimeoutMillis, float minDetectionScore) {
+        this(policy, 0, quietTimeoutMillis, minDetectionScore);
+    }
+
+    /**
+     * @param updateIntervalMicros OPEN/UPDATE caption interval of long moments; 0: FINAL only
+     */
+    public SelectMoments(
+            SelectionPolicy policy,
+            long updateIntervalMicros,
+            long quietTimeoutMillis,
+            float minDetectionScore) {
         this.policy = policy;
+        this.updateIntervalMicros = updateIntervalMicros;
         this.quietTimer = new QuietTimer(quietTimeoutMillis);
         this.minDetectionScore = minDetectionScore;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        tracker = new MomentTracker(policy);
+        selection = new MomentSelection(policy, updateIntervalMicros);
         composer = new CaptionComposer(new FrameScorer(minDetectionScore));
         pending = getRuntimeContext().getMapState(PENDING);
         moment = getRuntimeContext().getState(MOMENT);
+        budget = getRuntimeContext().getState(BUDGET);
+        sketch = getRuntimeContext().getState(SKETCH);
         quietTimer.open(getRuntimeContext());
         var metrics = getRuntimeContext().getMetricGroup();
         momentsOpened = VlstreamMetrics.counter(metrics, VlstreamMetric.MOMENTS_OPENED);
         momentsClosed = VlstreamMetrics.counter(metrics, VlstreamMetric.MOMENTS_CLOSED);
+        momentsOverBudget = VlstreamMetrics.counter(metrics, VlstreamMetric.MOMENTS_OVER_BUDGET);
         lateFrames = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_LATE);
         captionsOut = VlstreamMetrics.counter(metrics, VlstreamMetric.CAPTIONS_EMITTED);
         captionerFrames = VlstreamMetrics.counter(metrics, VlstreamMetric.CAPTIONER_FRAMES);
@@ -115,27 +145,65 @@ public class SelectMoments
                         .get(SelectionKey.instructionId(ctx.getCurrentKey()));
         boolean quiet = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
         long upToMicros = quiet ? Long.MAX_VALUE : (timestamp + 1) * 1_000 - 1;
-        OpenMoment open = drain(upToMicros, moment.value(), instruction, out);
+        MomentSelection.KeyState state = load();
+        long last = drain(upToMicros, state, instruction, out);
         if (quiet) {
+            // The stream went quiet: close what is open and forget the key entirely.
             quietTimer.fired();
-            close(open, instruction, out);
-            moment.clear();
+            OpenMoment open = state.open;
+            if (open != null) {
+                emit(selection.close(state, Math.max(last, open.getEndMicros())), instruction, out);
+            }
+            clearAll();
             return;
         }
-        if (open == null) {
-            moment.clear();
-        } else {
-            moment.update(open);
-        }
-        if (open == null && pending.isEmpty()) {
+        store(state);
+        if (state.isEmpty() && pending.isEmpty()) {
             quietTimer.cancel(ctx.timerService());
         }
     }
 
-    /** Feeds pending frames up to {@code upToMicros} to the tracker in pts order. */
-    private OpenMoment drain(
+    private MomentSelection.KeyState load() throws Exception {
+        MomentSelection.KeyState state = new MomentSelection.KeyState();
+        state.open = moment.value();
+        state.sentAtMicros = budget.value();
+        state.sketch = sketch.value();
+        return state;
+    }
+
+    private void store(MomentSelection.KeyState state) throws Exception {
+        if (state.open == null) {
+            moment.clear();
+        } else {
+            moment.update(state.open);
+        }
+        if (state.sentAtMicros == null || state.sentAtMicros.length == 0) {
+            budget.clear();
+        } else {
+            budget.update(state.sentAtMicros);
+        }
+        if (state.sketch == null) {
+            sketch.clear();
+        } else {
+            sketch.update(state.sketch);
+        }
+    }
+
+    private void clearAll() {
+        pending.clear();
+        moment.clear();
+        budget.clear();
+        sketch.clear();
+    }
+
+    /**
+     * Feeds pending frames up to {@code upToMicros} to the selection in pts order.
+     *
+     * @return pts of the last frame fed, or {@code Long.MIN_VALUE} if none
+     */
+    private long drain(
             long upToMicros,
-            OpenMoment open,
+            MomentSelection.KeyState state,
             CompiledInstruction instruction,
             Collector<GroundedCaption> out)
             throws Exception {
@@ -145,52 +213,61 @@ public class SelectMoments
                 due.put(entry.getKey(), entry.getValue());
             }
         }
+        long last = Long.MIN_VALUE;
         for (Map.Entry<Long, ScoredFrame> entry : due.entrySet()) {
             pending.remove(entry.getKey());
-            open = step(open, entry.getValue(), instruction, out);
+            step(state, entry.getValue(), instruction, out);
+            last = entry.getKey();
         }
-        return open;
+        return last;
     }
 
-    private OpenMoment step(
-            OpenMoment open,
+    private void step(
+            MomentSelection.KeyState state,
             ScoredFrame frame,
             CompiledInstruction instruction,
             Collector<GroundedCaption> out) {
-        MomentTracker.Step step = tracker.onFrame(open, frame);
-        if (open == null && step.next() != null) {
+        boolean wasOpen = state.open != null;
+        List<MomentSelection.Emission> emissions = selection.onFrame(state, frame);
+        boolean closedOne = false;
+        for (MomentSelection.Emission e : emissions) {
+            closedOne |= e.status() == MomentStatus.FINAL;
+            emit(e, instruction, out);
+        }
+        if (state.open != null && (!wasOpen || closedOne)) {
             momentsOpened.inc();
-        }
-        if (step.closed() != null) {
-            emit(step.closed(), instruction, out);
-        }
-        return step.next();
-    }
-
-    private void close(
-            OpenMoment open, CompiledInstruction instruction, Collector<GroundedCaption> out) {
-        if (open != null) {
-            Moment closed = tracker.close(open);
-            if (closed != null) {
-                emit(closed, instruction, out);
-            }
         }
     }
 
     private void emit(
-            Moment closed, CompiledInstruction instruction, Collector<GroundedCaption> out) {
-        momentsClosed.inc();
-        if (instruction == null || closed.evidence().isEmpty()) {
+            MomentSelection.Emission e,
+            CompiledInstruction instruction,
+            Collector<GroundedCaption> out) {
+        if (e == null) {
+            return;
+        }
+        if (e.status() == MomentStatus.FINAL) {
+            momentsClosed.inc();
+        }
+        if (e.withheld()) {
+            momentsOverBudget.inc();
+            return;
+        }
+        captionerFrames.inc(e.newlySent().size());
+        if (instruction == null) {
             // Retired before the moment closed, and already captioned on retirement.
             return;
         }
-        ComposedCaption caption = composer.compose(instruction.getQuery(), closed.evidence());
-        captionerFrames.inc(closed.evidence().size());
+        Moment m = e.moment();
+        ComposedCaption caption = composer.compose(instruction.getQuery(), m.evidence());
         long nowMicros = DeadLetters.nowMicros();
-        out.collect(GroundedCaptions.of(closed, instruction, caption, composer.model(), nowMicros));
+        GroundedCaption record =
+                GroundedCaptions.of(m, instruction, caption, composer.model(), nowMicros);
+        record.setStatus(e.status());
+        out.collect(record);
         captionsOut.inc();
         // Frame clock ahead of this one (a skewed camera): no latency to report, not a negative.
-        endToEndLatencyMs.update(Math.max(0, nowMicros - closed.endMicros()) / 1_000);
+        endToEndLatencyMs.update(Math.max(0, nowMicros - m.endMicros()) / 1_000);
     }
 
     @Override
@@ -208,37 +285,61 @@ public class SelectMoments
         if (previous == null) {
             return;
         }
-        // Retired: caption what is open (nothing is lost) and clear the keys' state.
+        // Retired: caption what is open or waiting (nothing is lost), then clear every key's state.
+        Map<String, MomentSelection.KeyState> keys = new HashMap<>();
         Map<String, List<ScoredFrame>> waiting = new HashMap<>();
         ctx.applyToKeyedState(
                 PENDING,
                 (key, frames) -> {
                     if (id.equals(SelectionKey.instructionId(key))) {
-                        List<ScoredFrame> list = new ArrayList<>();
-                        new TreeMap<>(toMap(frames)).values().forEach(list::add);
-                        waiting.put(key, list);
+                        waiting.put(key, new ArrayList<>(new TreeMap<>(toMap(frames)).values()));
                         frames.clear();
                     }
                 });
         ctx.applyToKeyedState(
-                MOMENT,
-                (key, state1) -> {
+                BUDGET,
+                (key, value) -> {
                     if (id.equals(SelectionKey.instructionId(key))) {
-                        OpenMoment open = state1.value();
-                        for (ScoredFrame frame : waiting.getOrDefault(key, List.of())) {
-                            open = step(open, frame, previous, out);
-                        }
-                        waiting.remove(key);
-                        close(open, previous, out);
-                        state1.clear();
+                        keys.computeIfAbsent(key, k -> new MomentSelection.KeyState())
+                                        .sentAtMicros =
+                                value.value();
+                        value.clear();
                     }
                 });
-        for (List<ScoredFrame> frames : waiting.values()) {
-            OpenMoment open = null;
-            for (ScoredFrame frame : frames) {
-                open = step(open, frame, previous, out);
+        ctx.applyToKeyedState(
+                SKETCH,
+                (key, value) -> {
+                    if (id.equals(SelectionKey.instructionId(key))) {
+                        keys.computeIfAbsent(key, k -> new MomentSelection.KeyState()).sketch =
+                                value.value();
+                        value.clear();
+                    }
+                });
+        ctx.applyToKeyedState(
+                MOMENT,
+                (key, value) -> {
+                    if (id.equals(SelectionKey.instructionId(key))) {
+                        keys.computeIfAbsent(key, k -> new MomentSelection.KeyState()).open =
+                                value.value();
+                        value.clear();
+                    }
+                });
+        for (String key : waiting.keySet()) {
+            keys.computeIfAbsent(key, k -> new MomentSelection.KeyState());
+        }
+        for (Map.Entry<String, MomentSelection.KeyState> entry : keys.entrySet()) {
+            MomentSelection.KeyState keyState = entry.getValue();
+            long last = Long.MIN_VALUE;
+            for (ScoredFrame frame : waiting.getOrDefault(entry.getKey(), List.of())) {
+                step(keyState, frame, previous, out);
+                last = frame.getPtsMicros();
             }
-            close(open, previous, out);
+            if (keyState.open != null) {
+                emit(
+                        selection.close(keyState, Math.max(last, keyState.open.getEndMicros())),
+                        previous,
+                        out);
+            }
         }
         ctx.applyToKeyedState(
                 QuietTimer.DESCRIPTOR,

@@ -10,6 +10,7 @@ import io.vlstream.avro.ModelRef;
 import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.SubjectKind;
 import io.vlstream.avro.TimedText;
+import io.vlstream.avro.Verdict;
 import io.vlstream.avro.internal.FrameAnalysis;
 import io.vlstream.instruction.InstructionCompiler;
 import io.vlstream.scoring.FrameScorer;
@@ -103,5 +104,38 @@ class SpanAlignmentTest {
                         0);
 
         assertThat(score.getUngroundedTerms()).contains("sleeping", "tree");
+    }
+
+    @Test
+    void verdictsSupportedContradictedOrCannotTellWithScoreAndEvidence() {
+        List<FrameAnalysis> dogs = List.of(frame(0), frame(100_000, dog(0.8f)), frame(200_000));
+        List<FrameAnalysis> empty = List.of(frame(0), frame(100_000), frame(200_000));
+        List<FrameAnalysis> weak = List.of(frame(0), frame(100_000, dog(0.3f)), frame(200_000));
+        TimedText label = text(0, 300_000, "a dog");
+
+        AlignmentScore supported = alignment.align(label, compiler.compile("a dog"), dogs, 1);
+        assertThat(supported.getVerdict()).isEqualTo(Verdict.SUPPORTED);
+        assertThat(supported.getScore()).isEqualTo(0.8f);
+        assertThat(supported.getEvidence().get(0).getFrameSequence()).isEqualTo(1);
+        assertThat(supported.getContributions()).isNotEmpty();
+
+        AlignmentScore contradicted = alignment.align(label, compiler.compile("a dog"), empty, 1);
+        assertThat(contradicted.getVerdict()).isEqualTo(Verdict.CONTRADICTED);
+        assertThat(contradicted.getScore()).isZero();
+        assertThat(contradicted.getEvidence()).hasSize(3);
+        assertThat(contradicted.getContributions().get(0).getDetail()).contains("0 dog seen");
+
+        // A low-confidence dog (0.3: between half the threshold and the threshold).
+        assertThat(alignment.align(label, compiler.compile("a dog"), weak, 1).getVerdict())
+                .isEqualTo(Verdict.CANNOT_TELL);
+        // One empty frame is too little to contradict anything.
+        assertThat(
+                        alignment
+                                .align(label, compiler.compile("a dog"), List.of(frame(0)), 1)
+                                .getVerdict())
+                .isEqualTo(Verdict.CANNOT_TELL);
+        // Nothing the detector could see.
+        assertThat(alignment.align(label, compiler.compile("happiness"), dogs, 1).getVerdict())
+                .isEqualTo(Verdict.CANNOT_TELL);
     }
 }

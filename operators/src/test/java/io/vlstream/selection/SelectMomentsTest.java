@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vlstream.avro.Detection;
 import io.vlstream.avro.GroundedCaption;
+import io.vlstream.avro.MomentStatus;
+import io.vlstream.avro.ThresholdMode;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.ScoredFrame;
 import io.vlstream.instruction.InstructionCompiler;
@@ -41,10 +43,16 @@ class SelectMomentsTest {
     private static KeyedBroadcastOperatorTestHarness<
                     String, ScoredFrame, CompiledInstruction, GroundedCaption>
             harness() throws Exception {
+        return harness(new SelectMoments(SelectionPolicy.defaults(), QUIET_MS, 0.3f));
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<
+                    String, ScoredFrame, CompiledInstruction, GroundedCaption>
+            harness(SelectMoments function) throws Exception {
         KeyedBroadcastOperatorTestHarness<String, ScoredFrame, CompiledInstruction, GroundedCaption>
                 harness =
                         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                                new SelectMoments(SelectionPolicy.defaults(), QUIET_MS, 0.3f),
+                                function,
                                 new SelectionKey(),
                                 BasicTypeInfo.STRING_TYPE_INFO,
                                 InstructionState.DESCRIPTOR);
@@ -159,6 +167,130 @@ class SelectMomentsTest {
         var harness = harness();
         harness.watermark(5_000);
         send(harness, person(1_000, 0.9f));
+        assertThat(keyedStateEntries(harness)).isZero();
+        harness.close();
+    }
+
+    /** A person walking right, so consecutive frames are not near-duplicates. */
+    private static ScoredFrame walking(String stream, long ptsMillis, float score, int perMinute) {
+        float x = ptsMillis / 10f;
+        List<Detection> detections =
+                score > 0
+                        ? List.of(SelectionTestData.det("person", x, 100, x + 50, 250))
+                        : List.of();
+        ScoredFrame f =
+                SelectionTestData.frame(
+                        ptsMillis * MS, score, SelectionTestData.BUDGET, detections);
+        f.setStreamId(stream);
+        f.setMaxFramesPerMinute(perMinute);
+        return f;
+    }
+
+    @Test
+    void aLongMomentIsCaptionedOpenUpdateFinalWithinTheBudgetThenForgottenWhenQuiet()
+            throws Exception {
+        var harness =
+                harness(new SelectMoments(SelectionPolicy.defaults(), 2_000 * MS, QUIET_MS, 0.3f));
+        harness.setProcessingTime(0);
+        for (long t = 0; t <= 7_000; t += 100) {
+            send(harness, walking(SelectionTestData.STREAM, t, 0.9f, 5));
+        }
+        for (long t = 7_100; t <= 9_000; t += 100) {
+            send(harness, walking(SelectionTestData.STREAM, t, 0f, 5));
+        }
+        harness.watermark(9_000);
+
+        List<GroundedCaption> captions = harness.extractOutputValues();
+        assertThat(captions)
+                .extracting(GroundedCaption::getStatus)
+                .containsExactly(
+                        MomentStatus.OPEN,
+                        MomentStatus.UPDATE,
+                        MomentStatus.UPDATE,
+                        MomentStatus.FINAL);
+        assertThat(captions)
+                .extracting(GroundedCaption::getMomentId)
+                .containsOnly(captions.get(0).getMomentId());
+        // Never more than 5 distinct frames sent in the minute, whatever the updates wanted.
+        assertThat(
+                        captions.stream()
+                                .flatMap(c -> c.getEvidence().stream())
+                                .map(e -> e.getFrameSequence())
+                                .distinct()
+                                .count())
+                .isLessThanOrEqualTo(5);
+        // The moment is closed; the budget window is kept (it still limits the next minute) ...
+        assertThat(keyedStateEntries(harness)).isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        // ... until the stream is quiet: then nothing is left.
+        harness.setProcessingTime(QUIET_MS);
+        assertThat(keyedStateEntries(harness)).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        harness.close();
+    }
+
+    @Test
+    void aThousandStreamsComingAndGoingLeaveBoundedStateAndNothingAtTheEnd() throws Exception {
+        var harness =
+                harness(new SelectMoments(SelectionPolicy.defaults(), 2_000 * MS, QUIET_MS, 0.3f));
+        int streams = 1_000;
+        long spacingMs = 100;
+        // A stream is live from its first frame until its quiet timeout: about QUIET_MS /
+        // spacingMs streams at once, each with at most: 6 pending frames, a moment, a budget
+        // window and a quiet timer.
+        long live = QUIET_MS / spacingMs + 1;
+        long bound = live * 9;
+        int maxEntries = 0;
+        int maxTimers = 0;
+        int captions = 0;
+        for (int i = 0; i < streams; i++) {
+            harness.setProcessingTime(i * spacingMs);
+            String stream = "cam-" + i;
+            long start = i * 1_000L;
+            for (int k = 0; k < 5; k++) {
+                send(harness, walking(stream, start + k * 100, 0.9f, 3));
+            }
+            send(harness, walking(stream, start + 500, 0f, 3));
+            harness.watermark(start + 400);
+            maxEntries = Math.max(maxEntries, keyedStateEntries(harness));
+            maxTimers =
+                    Math.max(
+                            maxTimers,
+                            harness.numEventTimeTimers() + harness.numProcessingTimeTimers());
+        }
+        harness.watermark(Long.MAX_VALUE - 1);
+        harness.setProcessingTime(streams * spacingMs + QUIET_MS);
+        captions = harness.extractOutputValues().size();
+
+        assertThat(captions).isEqualTo(streams);
+        assertThat(maxEntries).isPositive().isLessThanOrEqualTo((int) bound);
+        assertThat(maxTimers).isLessThanOrEqualTo((int) (live * 8));
+        assertThat(keyedStateEntries(harness)).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        harness.close();
+    }
+
+    @Test
+    void retiringAnInstructionAlsoClearsItsBudgetWindowAndScoreSketch() throws Exception {
+        var harness =
+                harness(new SelectMoments(SelectionPolicy.defaults(), 2_000 * MS, QUIET_MS, 0.3f));
+        for (long t = 0; t <= 3_000; t += 100) {
+            ScoredFrame f = walking(SelectionTestData.STREAM, t, t <= 1_000 ? 0.9f : 0f, 5);
+            f.setThresholdMode(ThresholdMode.ADAPTIVE);
+            send(harness, f);
+        }
+        harness.watermark(3_000);
+        // The moment closed and was captioned; the budget window and the sketch remain.
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(keyedStateEntries(harness)).isEqualTo(3);
+
+        harness.processBroadcastElement(
+                CompiledInstruction.newBuilder(instruction).setActive(false).setQuery(null).build(),
+                4_000);
+
+        assertThat(harness.extractOutputValues()).hasSize(1);
         assertThat(keyedStateEntries(harness)).isZero();
         harness.close();
     }
