@@ -13,6 +13,8 @@ import io.vlstream.decode.ImageDecoder;
 import io.vlstream.decode.RejectionCounters;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
+import io.vlstream.model.DualEncoder;
+import io.vlstream.model.DualEncoderFactory;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -33,8 +35,10 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
     static final String STAGE = "analyze-frames";
 
     private final DetectorFactory detectorFactory;
+    private final DualEncoderFactory encoderFactory;
     private final DecodeLimits limits;
     private transient ObjectDetector detector;
+    private transient DualEncoder encoder;
     private transient ImageDecoder imageDecoder;
     private transient List<ModelRef> models;
     private transient Counter analyzed;
@@ -42,16 +46,23 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
     private transient Histogram modelLatencyMs;
     private transient Histogram modelBatchSize;
 
-    public AnalyzeFrames(DetectorFactory detectorFactory, DecodeLimits limits) {
+    /**
+     * @param encoderFactory an image-text dual encoder whose image embedding goes with each
+     *     analysis, or null for none
+     */
+    public AnalyzeFrames(
+            DetectorFactory detectorFactory, DualEncoderFactory encoderFactory, DecodeLimits limits) {
         this.detectorFactory = detectorFactory;
+        this.encoderFactory = encoderFactory;
         this.limits = limits;
     }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         detector = detectorFactory.create();
+        encoder = encoderFactory == null ? null : encoderFactory.create();
         imageDecoder = new ImageDecoder(limits);
-        models = List.of(detector.model());
+        models = encoder == null ? List.of(detector.model()) : List.of(detector.model(), encoder.model());
         var metrics = getRuntimeContext().getMetricGroup();
         analyzed = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_ANALYZED);
         rejected = new RejectionCounters(metrics);
@@ -71,20 +82,20 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
         }
         long start = System.nanoTime();
         List<Detection> detections;
+        List<Float> embedding = List.of();
         try {
             detections = detector.detect(image);
+            if (encoder != null) {
+                embedding = boxed(encoder.encodeImage(image));
+            }
         } catch (RuntimeException e) {
             LOG.warn(
-                    "Model {} failed on stream {} frame {}",
-                    detector.model().getId(),
+                    "Models {} failed on stream {} frame {}",
+                    models,
                     frame.getStreamId(),
                     frame.getSequence(),
                     e);
-            reject(
-                    envelope,
-                    ctx,
-                    ReasonCode.MODEL_FAILURE,
-                    "Model " + detector.model().getId() + " failed: " + e);
+            reject(envelope, ctx, ReasonCode.MODEL_FAILURE, "Model failed: " + e);
             return;
         }
         long latencyMicros = (System.nanoTime() - start) / 1_000;
@@ -106,7 +117,16 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
                         .setSource(envelope.getSource())
                         .setReceivedAtMicros(envelope.getReceivedAtMicros())
                         .setModelLatencyMicros(latencyMicros)
+                        .setEmbedding(embedding)
                         .build());
+    }
+
+    private static List<Float> boxed(float[] values) {
+        List<Float> list = new java.util.ArrayList<>(values.length);
+        for (float v : values) {
+            list.add(v);
+        }
+        return list;
     }
 
     private void reject(FrameEnvelope envelope, Context ctx, ReasonCode reason, String message) {
@@ -127,6 +147,9 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
     public void close() {
         if (detector != null) {
             detector.close();
+        }
+        if (encoder != null) {
+            encoder.close();
         }
     }
 }
