@@ -1,7 +1,12 @@
 package io.vlstream.jobs;
 
 import io.vlstream.analysis.ChangeGate;
+import io.vlstream.analysis.DetectorFactory;
 import io.vlstream.kafka.VlstreamTopics;
+import io.vlstream.model.DetectorSettings;
+import io.vlstream.model.DualEncoderFactory;
+import io.vlstream.model.Models;
+import io.vlstream.model.remote.ChatEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -26,6 +31,9 @@ public record JobSettings(
         int maxImageHeight,
         float detectorMinScore,
         int detectorThreads,
+        String detectorSpec,
+        String dualEncoderSpec,
+        String captionerSpec,
         float scoreThreshold,
         Duration quietTimeout,
         Duration textRetention,
@@ -59,6 +67,9 @@ public record JobSettings(
                         conf.get(VlstreamOptions.MAX_IMAGE_HEIGHT),
                         conf.get(VlstreamOptions.DETECTOR_MIN_SCORE),
                         conf.get(VlstreamOptions.DETECTOR_THREADS),
+                        conf.get(VlstreamOptions.MODEL_DETECTOR),
+                        blankToNull(conf.get(VlstreamOptions.MODEL_DUAL_ENCODER)),
+                        blankToNull(conf.get(VlstreamOptions.MODEL_CAPTIONER)),
                         conf.get(VlstreamOptions.SCORE_THRESHOLD),
                         conf.get(VlstreamOptions.QUIET_TIMEOUT),
                         conf.get(VlstreamOptions.TEXT_RETENTION),
@@ -111,6 +122,52 @@ public record JobSettings(
                 !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
                 VlstreamOptions.CHECKPOINT_INTERVAL.key(),
                 "must be positive: the exactly-once sinks commit on checkpoints");
+        checkModels();
+    }
+
+    /** Whether the captioner is a served VLM (openai:) rather than an in-process model. */
+    public boolean servedCaptioner() {
+        return captionerSpec != null && captionerSpec.startsWith("openai:");
+    }
+
+    private void checkModels() {
+        checkModel(VlstreamOptions.MODEL_DETECTOR.key(), () -> detectorFactory());
+        if (dualEncoderSpec != null) {
+            checkModel(
+                    VlstreamOptions.MODEL_DUAL_ENCODER.key(),
+                    () -> Models.dualEncoderFactory(dualEncoderSpec));
+        }
+        if (captionerSpec != null) {
+            checkModel(
+                    VlstreamOptions.MODEL_CAPTIONER.key(),
+                    () ->
+                            servedCaptioner()
+                                    ? ChatEndpoint.parse(captionerSpec)
+                                    : Models.captionerFactory(captionerSpec));
+        }
+    }
+
+    private static void checkModel(String key, java.util.function.Supplier<Object> parse) {
+        try {
+            parse.get();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Setting '" + key + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The detector, opened where each task runs. */
+    public DetectorFactory detectorFactory() {
+        return Models.detectorFactory(
+                detectorSpec, DetectorSettings.defaults().withIntraOpThreads(detectorThreads));
+    }
+
+    /** The dual encoder, opened where each task runs; null when none is configured. */
+    public DualEncoderFactory dualEncoderFactory() {
+        return dualEncoderSpec == null ? null : Models.dualEncoderFactory(dualEncoderSpec);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private static ChangeGate changeGate(Configuration conf) {

@@ -6,12 +6,16 @@ import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.TimedText;
+import io.vlstream.avro.internal.CaptionRequest;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.FrameAnalysis;
 import io.vlstream.avro.internal.FrameEnvelope;
 import io.vlstream.avro.internal.InstructionEnvelope;
 import io.vlstream.avro.internal.ScoredFrame;
 import io.vlstream.avro.internal.TextEnvelope;
+import io.vlstream.caption.CaptionMomentsAsync;
+import io.vlstream.caption.CaptionMomentsWithModel;
+import io.vlstream.caption.ServedCaptions;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.decode.RejectFailedFrames;
 import io.vlstream.grounding.AlignTimedTexts;
@@ -21,6 +25,8 @@ import io.vlstream.instruction.InstructionState;
 import io.vlstream.kafka.ControlStreamWatermarks;
 import io.vlstream.kafka.FrameEnvelopeDeserializer;
 import io.vlstream.kafka.KafkaIo;
+import io.vlstream.model.Models;
+import io.vlstream.model.remote.ChatEndpoint;
 import io.vlstream.scoring.ScoreFrames;
 import io.vlstream.selection.SelectMoments;
 import io.vlstream.selection.SelectionKey;
@@ -100,6 +106,7 @@ public final class VlstreamJob {
                         .process(
                                 new AnalyzeFrames(
                                         detectors,
+                                        settings.dualEncoderFactory(),
                                         KafkaIo.limits(settings),
                                         settings.changeGate(),
                                         settings.changeGateMaxStreams()))
@@ -115,7 +122,9 @@ public final class VlstreamJob {
                         .uid("instructions-source")
                         .process(
                                 new CompileInstructions(
-                                        settings.scoreThreshold(), settings.maxFramesPerMinute()))
+                                        settings.scoreThreshold(),
+                                        settings.maxFramesPerMinute(),
+                                        settings.dualEncoderFactory()))
                         .setParallelism(1)
                         .name("compile instructions")
                         .uid("compile-instructions");
@@ -158,10 +167,11 @@ public final class VlstreamJob {
                         .name("align timed texts")
                         .uid("align-texts");
 
+        SingleOutputStreamOperator<GroundedCaption> captioned = caption(moments);
         DataStream<GroundedCaption> captionsOut =
                 beforeCaptionSink == null
-                        ? moments
-                        : moments.map(beforeCaptionSink).name("before caption sink").uid("tap");
+                        ? captioned
+                        : captioned.map(beforeCaptionSink).name("before caption sink").uid("tap");
         captionsOut.sinkTo(captions).name("captions sink").uid("captions-sink");
         scored.getSideOutput(ScoreFrames.SCORES)
                 .union(textScores)
@@ -172,10 +182,37 @@ public final class VlstreamJob {
                 .union(
                         analyses.getSideOutput(DeadLetters.TAG),
                         compiled.getSideOutput(DeadLetters.TAG),
-                        validTexts.getSideOutput(DeadLetters.TAG))
+                        validTexts.getSideOutput(DeadLetters.TAG),
+                        captioned.getSideOutput(DeadLetters.TAG))
                 .sinkTo(deadLetters)
                 .name("dead-letter sink")
                 .uid("dlq-sink");
+    }
+
+    /**
+     * The caption stage: the draft composed from the grounded detections as it is, or rewritten by
+     * the configured captioner (in-process, or a served VLM through async I/O) and grounded again.
+     * Moments the captioner fails on go to the dead letters ({@code CAPTION_FAILURE}).
+     */
+    private SingleOutputStreamOperator<GroundedCaption> caption(
+            SingleOutputStreamOperator<GroundedCaption> drafts) {
+        String spec = settings.captionerSpec();
+        if (spec == null) {
+            return drafts;
+        }
+        if (settings.servedCaptioner()) {
+            DataStream<CaptionRequest> requests =
+                    drafts.map(new ServedCaptions.ToRequest())
+                            .name("caption requests")
+                            .uid("caption-requests");
+            return CaptionMomentsAsync.caption(requests, ChatEndpoint.parse(spec))
+                    .process(new ServedCaptions.FromOutcome())
+                    .name("ground served captions")
+                    .uid("ground-served-captions");
+        }
+        return drafts.process(new CaptionMomentsWithModel(Models.captionerFactory(spec)))
+                .name("caption moments (model)")
+                .uid("caption-model");
     }
 
     /** Key of frame analyses for text alignment: the stream. */

@@ -1,9 +1,6 @@
 package io.vlstream.jobs;
 
-import io.vlstream.analysis.DetectorFactory;
 import io.vlstream.kafka.KafkaIo;
-import io.vlstream.model.DetectorSettings;
-import io.vlstream.model.builtin.BuiltinModels;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -39,27 +36,21 @@ public final class VlstreamJobMain {
         return conf;
     }
 
-    /** The job on Kafka with the built-in detector. */
+    /** The job on Kafka with the configured models. */
     public static VlstreamJob kafkaJob(JobSettings settings) {
+        return kafkaJobBuilder(settings).build();
+    }
+
+    /** The job's builder with Kafka sources and sinks and the configured models plugged in. */
+    public static VlstreamJob.Builder kafkaJobBuilder(JobSettings settings) {
         return VlstreamJob.builder()
                 .setSettings(settings)
-                .setDetectorFactory(builtinDetector(settings))
+                .setDetectorFactory(settings.detectorFactory())
                 .setFrameSource(KafkaIo.frames(settings))
                 .setInstructionSource(KafkaIo.instructions(settings))
                 .setTextSource(KafkaIo.texts(settings))
                 .setCaptionSink(KafkaIo.captions(settings))
                 .setScoreSink(KafkaIo.scores(settings))
-                .setDeadLetterSink(KafkaIo.deadLetters(settings))
-                .build();
-    }
-
-    /** The built-in COCO detector, fetched and converted on first use where the task runs. */
-    public static DetectorFactory builtinDetector(JobSettings settings) {
-        // The detector keeps everything from 0.2 (the model's own cut-off) in the analysis;
-        // vlstream.detector.min-score applies when frames are scored.
-        int threads = settings.detectorThreads();
-        return () ->
-                BuiltinModels.cocoCenterNet(
-                        DetectorSettings.defaults().withIntraOpThreads(threads));
+                .setDeadLetterSink(KafkaIo.deadLetters(settings));
     }
 }

@@ -133,6 +133,32 @@ public final class VlstreamOptions {
                     .defaultValue(1)
                     .withDescription("TensorFlow intra-op threads per detector instance.");
 
+    public static final ConfigOption<String> MODEL_DETECTOR =
+            ConfigOptions.key("vlstream.model.detector")
+                    .stringType()
+                    .defaultValue("builtin:coco-centernet")
+                    .withDescription(
+                            "Object detector: builtin:coco-centernet[?min-score=&nms-iou=&max-detections=&threads=]"
+                                    + " (see docs/models.md).");
+
+    public static final ConfigOption<String> MODEL_DUAL_ENCODER =
+            ConfigOptions.key("vlstream.model.dual-encoder")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Optional image-text dual encoder (CLIP/SigLIP style),"
+                                    + " savedmodel:DIR?...; when set, frames are scored by calibrated"
+                                    + " similarity to the instruction (see docs/models.md).");
+
+    public static final ConfigOption<String> MODEL_CAPTIONER =
+            ConfigOptions.key("vlstream.model.captioner")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Optional captioner: savedmodel:DIR?... (in-process) or"
+                                    + " openai:URL?model=NAME (a served VLM, docs/served-vlm.md);"
+                                    + " unset: captions composed from the grounded detections.");
+
     public static final ConfigOption<Float> SCORE_THRESHOLD =
             ConfigOptions.key("vlstream.selection.score-threshold")
                     .floatType()

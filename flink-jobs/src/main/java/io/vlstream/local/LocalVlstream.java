@@ -95,16 +95,7 @@ public final class LocalVlstream implements AutoCloseable {
             StreamExecutionEnvironment env, UnaryOperator<VlstreamJob.Builder> customize)
             throws Exception {
         VlstreamJob.configure(env, settings);
-        VlstreamJob.Builder builder =
-                VlstreamJob.builder()
-                        .setSettings(settings)
-                        .setDetectorFactory(VlstreamJobMain.builtinDetector(settings))
-                        .setFrameSource(io.vlstream.kafka.KafkaIo.frames(settings))
-                        .setInstructionSource(io.vlstream.kafka.KafkaIo.instructions(settings))
-                        .setTextSource(io.vlstream.kafka.KafkaIo.texts(settings))
-                        .setCaptionSink(io.vlstream.kafka.KafkaIo.captions(settings))
-                        .setScoreSink(io.vlstream.kafka.KafkaIo.scores(settings))
-                        .setDeadLetterSink(io.vlstream.kafka.KafkaIo.deadLetters(settings));
+        VlstreamJob.Builder builder = VlstreamJobMain.kafkaJobBuilder(settings);
         customize.apply(builder).build().addTo(env);
         JobClient client = env.executeAsync("vlstream");
         awaitRunning(client, Duration.ofMinutes(3));

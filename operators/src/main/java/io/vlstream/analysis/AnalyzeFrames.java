@@ -13,6 +13,8 @@ import io.vlstream.decode.ImageDecoder;
 import io.vlstream.decode.RejectionCounters;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
+import io.vlstream.model.DualEncoder;
+import io.vlstream.model.DualEncoderFactory;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,12 +47,14 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
     static final String STAGE = "analyze-frames";
 
     private final DetectorFactory detectorFactory;
+    private final DualEncoderFactory encoderFactory;
     private final DecodeLimits limits;
     private final ChangeGate gate;
     private final int maxStreams;
     private transient Map<String, LastAnalysis> lastAnalyses;
     private transient Counter reused;
     private transient ObjectDetector detector;
+    private transient DualEncoder encoder;
     private transient ImageDecoder imageDecoder;
     private transient List<ModelRef> models;
     private transient Counter analyzed;
@@ -60,23 +64,34 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
 
     /** The last analyzed frame of a stream, as the change gate needs it. */
     private record LastAnalysis(
-            byte[] thumbnail, long ptsMicros, long sequence, List<Detection> detections) {}
+            byte[] thumbnail,
+            long ptsMicros,
+            long sequence,
+            List<Detection> detections,
+            List<Float> embedding) {}
 
-    /** Every frame goes to the model (no change gate). */
+    /** Every frame goes to the detector (no change gate, no dual encoder). */
     public AnalyzeFrames(DetectorFactory detectorFactory, DecodeLimits limits) {
-        this(detectorFactory, limits, ChangeGate.disabled(), 1);
+        this(detectorFactory, null, limits, ChangeGate.disabled(), 1);
     }
 
     /**
+     * @param encoderFactory an image-text dual encoder whose image embedding goes with each
+     *     analysis, or null for none
      * @param gate decides which frames reuse the last analysis of their stream
      * @param maxStreams streams whose last analysis is kept for the gate, per instance
      */
     public AnalyzeFrames(
-            DetectorFactory detectorFactory, DecodeLimits limits, ChangeGate gate, int maxStreams) {
+            DetectorFactory detectorFactory,
+            DualEncoderFactory encoderFactory,
+            DecodeLimits limits,
+            ChangeGate gate,
+            int maxStreams) {
         if (maxStreams < 1) {
             throw new IllegalArgumentException("maxStreams must be >= 1, got " + maxStreams);
         }
         this.detectorFactory = detectorFactory;
+        this.encoderFactory = encoderFactory;
         this.limits = limits;
         this.gate = gate;
         this.maxStreams = maxStreams;
@@ -85,8 +100,12 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
     @Override
     public void open(OpenContext openContext) throws Exception {
         detector = detectorFactory.create();
+        encoder = encoderFactory == null ? null : encoderFactory.create();
         imageDecoder = new ImageDecoder(limits);
-        models = List.of(detector.model());
+        models =
+                encoder == null
+                        ? List.of(detector.model())
+                        : List.of(detector.model(), encoder.model());
         var metrics = getRuntimeContext().getMetricGroup();
         analyzed = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_ANALYZED);
         reused = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_REUSED);
@@ -118,25 +137,26 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
                 && gate.reuse(
                         last.thumbnail(), last.ptsMicros(), thumbnail, frame.getPtsMicros())) {
             reused.inc();
-            out.collect(analysis(envelope, last.detections(), 0, last.sequence()));
+            out.collect(
+                    analysis(envelope, last.detections(), last.embedding(), 0, last.sequence()));
             return;
         }
         long start = System.nanoTime();
         List<Detection> detections;
+        List<Float> embedding = List.of();
         try {
             detections = detector.detect(image);
+            if (encoder != null) {
+                embedding = boxed(encoder.encodeImage(image));
+            }
         } catch (RuntimeException e) {
             LOG.warn(
-                    "Model {} failed on stream {} frame {}",
-                    detector.model().getId(),
+                    "Models {} failed on stream {} frame {}",
+                    models,
                     frame.getStreamId(),
                     frame.getSequence(),
                     e);
-            reject(
-                    envelope,
-                    ctx,
-                    ReasonCode.MODEL_FAILURE,
-                    "Model " + detector.model().getId() + " failed: " + e);
+            reject(envelope, ctx, ReasonCode.MODEL_FAILURE, "Model failed: " + e);
             return;
         }
         long latencyMicros = (System.nanoTime() - start) / 1_000;
@@ -148,14 +168,27 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
             lastAnalyses.put(
                     frame.getStreamId(),
                     new LastAnalysis(
-                            thumbnail, frame.getPtsMicros(), frame.getSequence(), detections));
+                            thumbnail,
+                            frame.getPtsMicros(),
+                            frame.getSequence(),
+                            detections,
+                            embedding));
         }
-        out.collect(analysis(envelope, detections, latencyMicros, null));
+        out.collect(analysis(envelope, detections, embedding, latencyMicros, null));
+    }
+
+    private static List<Float> boxed(float[] values) {
+        List<Float> list = new java.util.ArrayList<>(values.length);
+        for (float v : values) {
+            list.add(v);
+        }
+        return list;
     }
 
     private FrameAnalysis analysis(
             FrameEnvelope envelope,
             List<Detection> detections,
+            List<Float> embedding,
             long latencyMicros,
             Long reusedFrom) {
         VideoFrame frame = envelope.getFrame();
@@ -173,6 +206,7 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
                 .setReceivedAtMicros(envelope.getReceivedAtMicros())
                 .setModelLatencyMicros(latencyMicros)
                 .setReusedFromSequence(reusedFrom)
+                .setEmbedding(embedding)
                 .build();
     }
 
@@ -194,6 +228,9 @@ public class AnalyzeFrames extends ProcessFunction<FrameEnvelope, FrameAnalysis>
     public void close() {
         if (detector != null) {
             detector.close();
+        }
+        if (encoder != null) {
+            encoder.close();
         }
     }
 }

@@ -208,6 +208,7 @@ public class CaptionMomentsAsync extends RichAsyncFunction<CaptionRequest, Capti
                 .setModel(modelRef(result.model()))
                 .setFailure(null)
                 .setLatencyMicros(latencyMicros)
+                .setDraft(request.getDraft())
                 .build();
     }
 
@@ -231,6 +232,7 @@ public class CaptionMomentsAsync extends RichAsyncFunction<CaptionRequest, Capti
                                 .setAttempts(attempts)
                                 .build())
                 .setLatencyMicros(latencyMicros)
+                .setDraft(request.getDraft())
                 .build();
     }
 

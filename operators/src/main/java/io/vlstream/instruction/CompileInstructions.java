@@ -5,9 +5,13 @@ import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.InstructionEnvelope;
+import io.vlstream.avro.internal.SimilarityModel;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
+import io.vlstream.model.DualEncoder;
+import io.vlstream.model.DualEncoderFactory;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -26,7 +30,9 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
 
     private final float defaultThreshold;
     private final int defaultMaxFramesPerMinute;
+    private final DualEncoderFactory encoderFactory;
     private transient InstructionCompiler compiler;
+    private transient DualEncoder encoder;
     private transient Counter compiled;
     private transient Counter retired;
     private transient Counter rejected;
@@ -40,13 +46,26 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
      * @param defaultMaxFramesPerMinute captioner budget of instructions that set none; 0: no limit
      */
     public CompileInstructions(float defaultThreshold, int defaultMaxFramesPerMinute) {
+        this(defaultThreshold, defaultMaxFramesPerMinute, null);
+    }
+
+    /**
+     * @param encoderFactory a dual encoder whose text embedding of each instruction is computed
+     *     here, once, or null for lexical scoring only
+     */
+    public CompileInstructions(
+            float defaultThreshold,
+            int defaultMaxFramesPerMinute,
+            DualEncoderFactory encoderFactory) {
         this.defaultThreshold = defaultThreshold;
         this.defaultMaxFramesPerMinute = defaultMaxFramesPerMinute;
+        this.encoderFactory = encoderFactory;
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open(OpenContext openContext) throws IOException {
         compiler = new InstructionCompiler();
+        encoder = encoderFactory == null ? null : encoderFactory.create();
         var metrics = getRuntimeContext().getMetricGroup();
         compiled = VlstreamMetrics.counter(metrics, VlstreamMetric.INSTRUCTIONS_COMPILED);
         retired = VlstreamMetrics.counter(metrics, VlstreamMetric.INSTRUCTIONS_RETIRED);
@@ -102,7 +121,34 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
                 .setThresholdMode(instruction.getThresholdMode())
                 .setAdaptiveQuantile(instruction.getAdaptiveQuantile())
                 .setQuery(compiler.compile(instruction.getText()))
+                .setTextEmbedding(textEmbedding(instruction.getText()))
+                .setSimilarity(
+                        encoder == null
+                                ? null
+                                : new SimilarityModel(
+                                        encoder.calibration().scale(),
+                                        encoder.calibration().bias(),
+                                        encoder.model()))
                 .build();
+    }
+
+    private List<Float> textEmbedding(String text) {
+        if (encoder == null) {
+            return List.of();
+        }
+        float[] embedding = encoder.encodeText(text);
+        List<Float> list = new java.util.ArrayList<>(embedding.length);
+        for (float v : embedding) {
+            list.add(v);
+        }
+        return list;
+    }
+
+    @Override
+    public void close() {
+        if (encoder != null) {
+            encoder.close();
+        }
     }
 
     private static CompiledInstruction retirement(String instructionId) {

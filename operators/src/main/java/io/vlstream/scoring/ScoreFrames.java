@@ -65,7 +65,7 @@ public class ScoreFrames
                     instruction.getStreamIds(), instruction.getStreamGlob(), frame.getStreamId())) {
                 continue;
             }
-            FrameScore score =
+            FrameScore lexical =
                     scorer.score(
                             instruction.getQuery(),
                             frame.getDetections(),
@@ -73,6 +73,7 @@ public class ScoreFrames
                             frame.getPtsMicros(),
                             frame.getWidth(),
                             frame.getHeight());
+            FrameScore score = SimilarityScore.of(instruction, frame, lexical);
             framesScored.inc();
             List<ModelRef> models = new ArrayList<>(frame.getModels());
             models.addAll(instruction.getQuery().getModels());

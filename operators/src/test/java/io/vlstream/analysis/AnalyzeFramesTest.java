@@ -82,6 +82,7 @@ class AnalyzeFramesTest {
                 ProcessFunctionTestHarnesses.forProcessFunction(
                         new AnalyzeFrames(
                                 CountingDetector::new,
+                                null,
                                 DecodeLimits.defaults(),
                                 ChangeGate.defaults(),
                                 10));

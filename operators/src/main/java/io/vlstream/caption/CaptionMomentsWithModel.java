@@ -1,0 +1,104 @@
+package io.vlstream.caption;
+
+import io.vlstream.avro.EvidenceFrame;
+import io.vlstream.avro.GroundedCaption;
+import io.vlstream.avro.ReasonCode;
+import io.vlstream.decode.DeadLetters;
+import io.vlstream.instruction.LabelLexicon;
+import io.vlstream.model.CaptionRequest;
+import io.vlstream.model.Captioner;
+import io.vlstream.model.CaptionerFactory;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Captions each moment with an in-process model (a SavedModel captioner): the evidence frames, most
+ * relevant first, and the instruction (or its caption prompt) go in; the caption comes out grounded
+ * in the moment's regions. A moment the model fails on goes to the DLQ with {@code
+ * CAPTION_FAILURE}; the job keeps running.
+ */
+public class CaptionMomentsWithModel extends ProcessFunction<GroundedCaption, GroundedCaption> {
+
+    static final String STAGE = "caption-model";
+
+    private final CaptionerFactory factory;
+    private transient Captioner captioner;
+    private transient CaptionGrounding grounding;
+
+    public CaptionMomentsWithModel(CaptionerFactory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws IOException {
+        captioner = factory.create();
+        grounding = new CaptionGrounding(LabelLexicon.coco());
+    }
+
+    @Override
+    public void processElement(GroundedCaption draft, Context ctx, Collector<GroundedCaption> out) {
+        try {
+            List<BufferedImage> images = evidenceImages(draft);
+            if (images.isEmpty()) {
+                throw new IOException("the moment kept no evidence image to caption");
+            }
+            String text =
+                    captioner.caption(new CaptionRequest(draft.getInstructionText(), null, images));
+            out.collect(grounding.reground(draft, text, captioner.model()));
+        } catch (IOException | RuntimeException e) {
+            ctx.output(DeadLetters.TAG, failed(draft, captioner.model().getId() + ": " + e));
+        }
+    }
+
+    /** The moment's evidence images, most relevant first. */
+    static List<BufferedImage> evidenceImages(GroundedCaption draft) throws IOException {
+        List<EvidenceFrame> frames = new ArrayList<>(draft.getEvidence());
+        frames.sort(Comparator.comparingDouble(EvidenceFrame::getRelevance).reversed());
+        List<BufferedImage> images = new ArrayList<>();
+        for (EvidenceFrame frame : frames) {
+            if (frame.getImage() == null) {
+                continue;
+            }
+            ByteBuffer bytes = frame.getImage().duplicate();
+            byte[] data = new byte[bytes.remaining()];
+            bytes.get(data);
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(data));
+            if (image != null) {
+                images.add(image);
+            }
+        }
+        return images;
+    }
+
+    /**
+     * A dead letter for a moment that got no caption. A moment has no Kafka position of its own:
+     * the source fields say "moment" and the message names it.
+     */
+    public static io.vlstream.avro.DeadLetter failed(GroundedCaption draft, String why) {
+        io.vlstream.avro.SourceRef moment = new io.vlstream.avro.SourceRef("moment", -1, -1L);
+        return DeadLetters.of(
+                moment,
+                ReasonCode.CAPTION_FAILURE,
+                "Moment " + draft.getMomentId() + " got no caption: " + why,
+                STAGE,
+                draft.getStreamId(),
+                ByteBuffer.wrap(
+                        draft.getCaption().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void close() {
+        if (captioner != null) {
+            captioner.close();
+        }
+    }
+}
