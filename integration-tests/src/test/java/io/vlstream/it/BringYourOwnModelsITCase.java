@@ -44,7 +44,7 @@ class BringYourOwnModelsITCase {
         conf.set(VlstreamOptions.MODEL_DUAL_ENCODER, "savedmodel:" + encoder);
         conf.set(
                 VlstreamOptions.MODEL_CAPTIONER,
-                "savedmodel:" + captioner + "?bos-token=[BOS]&stop-tokens=[EOS]");
+                "savedmodel:" + captioner + "?bos-token=[BOS]&stop-tokens=[EOS]&prompt=none");
         try (LocalVlstream local = LocalVlstream.start(conf, VlstreamCluster.PARALLELISM);
                 TopicReader<AlignmentScore> scores = local.readScores(null);
                 TopicReader<GroundedCaption> captions = local.readCaptions(null)) {

@@ -53,7 +53,10 @@ public class CaptionMomentsWithModel extends ProcessFunction<GroundedCaption, Gr
             }
             String text =
                     captioner.caption(new CaptionRequest(draft.getInstructionText(), null, images));
-            out.collect(grounding.reground(draft, text, captioner.model()));
+            if (text == null || text.isBlank()) {
+                throw new IOException("the captioner returned an empty caption");
+            }
+            out.collect(grounding.reground(draft, text.strip(), captioner.model()));
         } catch (IOException | RuntimeException e) {
             ctx.output(DeadLetters.TAG, failed(draft, captioner.model().getId() + ": " + e));
         }
