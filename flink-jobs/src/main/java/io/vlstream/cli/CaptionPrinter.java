@@ -21,7 +21,12 @@ final class CaptionPrinter {
 
     /** Moment times as minutes and seconds since {@code ptsBaseMicros} (the video's start). */
     CaptionPrinter(Console console, long ptsBaseMicros) {
-        this(console, pts -> sinceStart(pts - ptsBaseMicros), false);
+        this(console, () -> ptsBaseMicros);
+    }
+
+    /** As above, with the video's start known only once it is published. */
+    CaptionPrinter(Console console, java.util.function.LongSupplier ptsBaseMicros) {
+        this(console, pts -> sinceStart(pts - ptsBaseMicros.getAsLong()), false);
     }
 
     private CaptionPrinter(Console console, LongFunction<String> clock, boolean showStream) {
@@ -45,9 +50,7 @@ final class CaptionPrinter {
                         ? caption.getStreamId() + " · " + caption.getInstructionId()
                         : caption.getInstructionId().toString();
         String status =
-                showStream && caption.getStatus() != MomentStatus.FINAL
-                        ? "  [" + caption.getStatus() + "]"
-                        : "";
+                caption.getStatus() != MomentStatus.FINAL ? "  [" + caption.getStatus() + "]" : "";
         text.append(
                 String.format(
                         "%n  ▶ %s  %s – %s  (%d frames)  score %.2f%s%n",

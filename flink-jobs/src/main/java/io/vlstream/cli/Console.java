@@ -110,7 +110,10 @@ final class Console {
         out.println("== summary ==");
         out.printf("  frames published     %d%n", published);
         out.printf("  frames scored        %d%n", scored);
-        out.printf("  moments captioned    %d%n", captions.size());
+        out.printf(
+                "  moments captioned    %d (%d caption records, updates included)%n",
+                captions.stream().map(GroundedCaption::getMomentId).distinct().count(),
+                captions.size());
         out.printf(
                 "  boxes in captions    %d%n",
                 captions.stream()

@@ -13,6 +13,8 @@ import io.vlstream.media.VideoFileFrames;
 import io.vlstream.model.builtin.BuiltinModels;
 import io.vlstream.output.OutputFiles;
 import io.vlstream.output.VlstreamOutput;
+import io.vlstream.serde.AvroCodec;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -65,6 +68,15 @@ final class DemoCommand implements Callable<Integer> {
                             + " camera; 0: as fast as possible).")
     double fps;
 
+    @Option(
+            names = "--bad-input",
+            negatable = true,
+            defaultValue = "true",
+            description =
+                    "After the video, publish two broken frames to show the dead-letter path"
+                            + " (on by default; --no-bad-input skips it).")
+    boolean showBadInput;
+
     @Option(names = "--stream", defaultValue = "vtest", description = "Stream id of the video.")
     String streamId;
 
@@ -100,8 +112,10 @@ final class DemoCommand implements Callable<Integer> {
         conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
         settings.forEach(conf::setString);
         long started = System.nanoTime();
-        long ptsBase = System.currentTimeMillis() * 1_000;
-        CaptionPrinter printer = new CaptionPrinter(out, ptsBase);
+        // The video's event time starts when its first frame is published (set below), so
+        // end-to-end latency leaves out the broker's and the job's start-up.
+        AtomicLong videoStart = new AtomicLong();
+        CaptionPrinter printer = new CaptionPrinter(out, videoStart::get);
         try (LocalVlstream local = LocalVlstream.start(conf, parallelism);
                 TopicReader<GroundedCaption> captions = local.readCaptions(printer::print);
                 TopicReader<AlignmentScore> scores = local.readScores(null);
@@ -127,7 +141,11 @@ final class DemoCommand implements Callable<Integer> {
             local.applyInstruction("demo", demoInstruction, Duration.ofMinutes(2));
             out.step("instruction   applied by every operator");
 
-            int published = publish(local, videoFile, ptsBase, out);
+            videoStart.set(System.currentTimeMillis() * 1_000);
+            int published = publish(local, videoFile, videoStart.get(), out);
+            if (showBadInput) {
+                publishBrokenFrames(local, out);
+            }
 
             out.step("waiting for every frame to be scored ...");
             List<AlignmentScore> scored =
@@ -166,6 +184,33 @@ final class DemoCommand implements Callable<Integer> {
         console.step("              vlstream report --input " + dir + "   → report.html");
         console.step(
                 "              vlstream export --input " + dir + " --format label-studio|coco");
+    }
+
+    /**
+     * Two broken frames, so the demo shows bad input landing on the DLQ with a reason while the job
+     * runs on: a JPEG cut short and an empty record.
+     */
+    private void publishBrokenFrames(LocalVlstream local, Console out) throws Exception {
+        try (VideoFileFrames one =
+                VideoFileFrames.builder()
+                        .setFile(video != null ? video : SampleMedia.vtestAvi())
+                        .withStreamId(streamId)
+                        .withMaxFrames(1)
+                        .open()) {
+            VideoFrame frame = one.next();
+            ByteBuffer image = frame.getImage().duplicate();
+            byte[] cut = new byte[image.remaining() / 2];
+            image.get(cut);
+            local.publishRawFrame(
+                    streamId,
+                    AvroCodec.of(VideoFrame.class)
+                            .encode(
+                                    VideoFrame.newBuilder(frame)
+                                            .setImage(ByteBuffer.wrap(cut))
+                                            .build()));
+        }
+        local.publishRawFrame(streamId, new byte[0]);
+        out.step("also published 2 broken frames (a cut JPEG, an empty record): see the DLQ lines");
     }
 
     private int publish(LocalVlstream local, Path videoFile, long ptsBase, Console out)
