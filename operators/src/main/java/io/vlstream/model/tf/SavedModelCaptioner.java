@@ -194,30 +194,9 @@ public final class SavedModelCaptioner implements Captioner {
                                     DataType.DT_INT32,
                                     DataType.DT_INT64)
                             .dataType;
-            String mask = spec.params().get("mask-input");
-            if (mask == null && ds.getInputs().containsKey("attention_mask")) {
-                mask = "attention_mask";
-            }
-            if (mask != null) {
-                mask =
-                        SavedModels.pick(
-                                ctx, ds, true, "attention mask", "mask-input", List.of(mask));
-                maskType =
-                        SavedModels.check(
-                                        ctx,
-                                        ds,
-                                        true,
-                                        mask,
-                                        "attention mask",
-                                        2,
-                                        "[batch, length]",
-                                        DataType.DT_INT32,
-                                        DataType.DT_INT64)
-                                .dataType;
-            } else {
-                maskType = null;
-            }
-            maskInput = mask;
+            SavedModels.MaskInput mask = SavedModels.optionalMask(ctx, ds, "mask-input");
+            maskInput = mask.name();
+            maskType = mask.dataType();
             for (String name : ds.inputNames()) {
                 if (!name.equals(featuresInput)
                         && !name.equals(idsInput)

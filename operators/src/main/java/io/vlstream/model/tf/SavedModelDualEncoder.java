@@ -165,30 +165,9 @@ public final class SavedModelDualEncoder implements DualEncoder {
                             DataType.DT_INT32,
                             DataType.DT_INT64);
             idType = ids.dataType;
-            String mask = spec.params().get("text-mask-input");
-            if (mask == null && ts.getInputs().containsKey("attention_mask")) {
-                mask = "attention_mask";
-            }
-            if (mask != null) {
-                mask =
-                        SavedModels.pick(
-                                ctx, ts, true, "attention mask", "text-mask-input", List.of(mask));
-                maskType =
-                        SavedModels.check(
-                                        ctx,
-                                        ts,
-                                        true,
-                                        mask,
-                                        "attention mask",
-                                        2,
-                                        "[batch, length]",
-                                        DataType.DT_INT32,
-                                        DataType.DT_INT64)
-                                .dataType;
-            } else {
-                maskType = null;
-            }
-            maskInput = mask;
+            SavedModels.MaskInput mask = SavedModels.optionalMask(ctx, ts, "text-mask-input");
+            maskInput = mask.name();
+            maskType = mask.dataType();
             for (String name : ts.inputNames()) {
                 if (!name.equals(textInput) && !name.equals(maskInput)) {
                     throw ctx.error(

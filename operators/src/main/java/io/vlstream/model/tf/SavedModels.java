@@ -117,6 +117,37 @@ final class SavedModels {
         return bundle.function(name);
     }
 
+    /** An optional attention-mask input: its name and integer type, or both null. */
+    record MaskInput(String name, DataType dataType) {}
+
+    /**
+     * The attention-mask input of a token-id signature: the one named by the spec parameter {@code
+     * param}, else {@code attention_mask} when the signature has it, else none.
+     */
+    static MaskInput optionalMask(Context ctx, Signature signature, String param) {
+        String mask = ctx.spec().params().get(param);
+        if (mask == null && signature.getInputs().containsKey("attention_mask")) {
+            mask = "attention_mask";
+        }
+        if (mask == null) {
+            return new MaskInput(null, null);
+        }
+        mask = pick(ctx, signature, true, "attention mask", param, List.of(mask));
+        DataType type =
+                check(
+                                ctx,
+                                signature,
+                                true,
+                                mask,
+                                "attention mask",
+                                2,
+                                "[batch, length]",
+                                DataType.DT_INT32,
+                                DataType.DT_INT64)
+                        .dataType;
+        return new MaskInput(mask, type);
+    }
+
     /**
      * The name of the signature's input (or output) for {@code what}: the one configured by {@code
      * param}, else the first of {@code conventional} present, else the only one.
