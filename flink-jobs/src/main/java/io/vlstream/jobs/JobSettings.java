@@ -41,7 +41,10 @@ public record JobSettings(
         int maxFramesPerMinute,
         Duration updateInterval,
         ChangeGate changeGate,
-        int changeGateMaxStreams)
+        int changeGateMaxStreams,
+        int modelMaxBatchSize,
+        Duration modelMaxBatchWait,
+        boolean modelGpu)
         implements Serializable {
 
     /** Reads and checks every {@link VlstreamOptions} value. */
@@ -77,7 +80,10 @@ public record JobSettings(
                         conf.get(VlstreamOptions.MAX_FRAMES_PER_MINUTE),
                         conf.get(VlstreamOptions.UPDATE_INTERVAL),
                         changeGate(conf),
-                        conf.get(VlstreamOptions.CHANGE_GATE_MAX_STREAMS));
+                        conf.get(VlstreamOptions.CHANGE_GATE_MAX_STREAMS),
+                        conf.get(VlstreamOptions.MODEL_MAX_BATCH_SIZE),
+                        conf.get(VlstreamOptions.MODEL_MAX_BATCH_WAIT),
+                        conf.get(VlstreamOptions.MODEL_GPU));
         settings.check();
         return settings;
     }
@@ -118,6 +124,14 @@ public record JobSettings(
                 VlstreamOptions.CHANGE_GATE_MAX_STREAMS.key(),
                 "must be positive");
         require(detectorThreads > 0, VlstreamOptions.DETECTOR_THREADS.key(), "must be positive");
+        require(
+                modelMaxBatchSize > 0,
+                VlstreamOptions.MODEL_MAX_BATCH_SIZE.key(),
+                "must be positive (1: no batching)");
+        require(
+                !modelMaxBatchWait.isNegative(),
+                VlstreamOptions.MODEL_MAX_BATCH_WAIT.key(),
+                "must not be negative");
         require(
                 !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
                 VlstreamOptions.CHECKPOINT_INTERVAL.key(),

@@ -34,6 +34,7 @@ import io.vlstream.selection.SelectionPolicy;
 import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -51,6 +52,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class VlstreamJob {
 
     private final JobSettings settings;
+
+    /** The slot sharing group of the model operators when {@code vlstream.model.gpu} is on. */
+    public static final String MODELS_SLOT_SHARING_GROUP = "models";
+
     private final DetectorFactory detectors;
     private final Source<FrameEnvelope, ?, ?> frames;
     private final Source<InstructionEnvelope, ?, ?> instructions;
@@ -101,17 +106,26 @@ public final class VlstreamJob {
 
         // Rebalanced: a few busy streams must still spread over every model instance; the change
         // gate compares each frame with the last one of its stream analyzed on the same instance.
+        // A custom operator, not a ProcessFunction: it micro-batches frames and flushes before
+        // watermarks and checkpoint barriers.
         SingleOutputStreamOperator<FrameAnalysis> analyses =
                 decoded.rebalance()
-                        .process(
+                        .transform(
+                                "analyze frames (detector)",
+                                TypeInformation.of(FrameAnalysis.class),
                                 new AnalyzeFrames(
                                         detectors,
                                         settings.dualEncoderFactory(),
                                         KafkaIo.limits(settings),
                                         settings.changeGate(),
-                                        settings.changeGateMaxStreams()))
-                        .name("analyze frames (detector)")
+                                        settings.changeGateMaxStreams(),
+                                        settings.modelMaxBatchSize(),
+                                        settings.modelMaxBatchWait()))
                         .uid("analyze-frames");
+        if (settings.modelGpu()) {
+            // Its own slots, so that task managers with GPUs can be sized for the models alone.
+            analyses.slotSharingGroup(MODELS_SLOT_SHARING_GROUP);
+        }
 
         SingleOutputStreamOperator<CompiledInstruction> compiled =
                 env.fromSource(

@@ -141,6 +141,33 @@ public final class VlstreamOptions {
                             "Object detector: builtin:coco-centernet[?min-score=&nms-iou=&max-detections=&threads=]"
                                     + " (see docs/models.md).");
 
+    public static final ConfigOption<Integer> MODEL_MAX_BATCH_SIZE =
+            ConfigOptions.key("vlstream.model.max-batch-size")
+                    .intType()
+                    .defaultValue(8)
+                    .withDescription(
+                            "Frames (from all streams) per detector and image-encoder call at"
+                                    + " most; 1 analyzes frames one at a time.");
+
+    public static final ConfigOption<Duration> MODEL_MAX_BATCH_WAIT =
+            ConfigOptions.key("vlstream.model.max-batch-wait")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(20))
+                    .withDescription(
+                            "How long the first frame of a batch waits for more frames at most"
+                                    + " before the models run; batches are also flushed before"
+                                    + " watermarks and checkpoint barriers.");
+
+    public static final ConfigOption<Boolean> MODEL_GPU =
+            ConfigOptions.key("vlstream.model.gpu")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Put the frame-analysis operator in its own slot sharing group"
+                                    + " ('models'), for task managers with GPUs (see docs/models.md)."
+                                    + " Each instance uses the GPU that Flink's external resource"
+                                    + " 'gpu' gives it, whether this is set or not.");
+
     public static final ConfigOption<String> MODEL_DUAL_ENCODER =
             ConfigOptions.key("vlstream.model.dual-encoder")
                     .stringType()

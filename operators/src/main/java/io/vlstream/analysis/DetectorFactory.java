@@ -10,4 +10,12 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface DetectorFactory extends Serializable {
     ObjectDetector create() throws IOException;
+
+    /**
+     * Opens the detector on CUDA device {@code gpuIndex} (from Flink's external resource
+     * information). The default ignores the index: the detector uses TensorFlow's own placement.
+     */
+    default ObjectDetector create(String gpuIndex) throws IOException {
+        return create();
+    }
 }

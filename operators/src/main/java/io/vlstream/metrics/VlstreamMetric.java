@@ -29,11 +29,13 @@ public enum VlstreamMetric {
             "Frames the change gate found unchanged: the stream's last analysis was reused, the"
                     + " model not run."),
     MODEL_LATENCY(
-            "model_latency_milliseconds", Kind.HISTOGRAM, "Detector time per batch (inference)."),
+            "model_latency_milliseconds",
+            Kind.HISTOGRAM,
+            "Detector and image-encoder time per micro-batch (inference)."),
     MODEL_BATCH_SIZE(
             "model_batch_size_frames",
             Kind.HISTOGRAM,
-            "Frames per detector call (1: frames are analyzed one at a time today)."),
+            "Frames per micro-batch the models ran on (up to vlstream.model.max-batch-size)."),
     FRAMES_SCORED(
             "frames_scored_total",
             Kind.COUNTER,

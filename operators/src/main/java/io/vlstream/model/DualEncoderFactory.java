@@ -9,4 +9,12 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface DualEncoderFactory extends Serializable {
     DualEncoder create() throws IOException;
+
+    /**
+     * Opens the encoder on CUDA device {@code gpuIndex} (from Flink's external resource
+     * information). The default ignores the index.
+     */
+    default DualEncoder create(String gpuIndex) throws IOException {
+        return create();
+    }
 }

@@ -95,7 +95,29 @@ public final class Models {
     /** A serializable factory for {@link #dualEncoder}; the spec is parsed now. */
     public static DualEncoderFactory dualEncoderFactory(String spec) {
         requireScheme(spec, "dual encoder", ModelSpec.Scheme.SAVEDMODEL);
-        return () -> dualEncoder(spec);
+        return new DualEncoderFactory() {
+            @Override
+            public DualEncoder create() {
+                return dualEncoder(spec);
+            }
+
+            @Override
+            public DualEncoder create(String gpuIndex) {
+                return dualEncoder(onGpu(spec, gpuIndex));
+            }
+        };
+    }
+
+    /**
+     * The spec with {@code gpu=INDEX} added, unless it already names a device ({@code gpu=} or
+     * {@code device=cpu}): what the spec says wins over what the task manager offers.
+     */
+    public static String onGpu(String spec, String gpuIndex) {
+        ModelSpec s = ModelSpec.parse(spec);
+        if (s.param("gpu").isPresent() || s.param("device").filter("cpu"::equals).isPresent()) {
+            return spec;
+        }
+        return spec + (spec.contains("?") ? "&" : "?") + "gpu=" + gpuIndex;
     }
 
     /** A serializable factory for {@link #captioner}; the spec is parsed now. */

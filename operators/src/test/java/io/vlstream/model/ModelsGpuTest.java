@@ -1,0 +1,24 @@
+package io.vlstream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The GPU a task manager offers is added to a model spec unless the spec chose a device. */
+class ModelsGpuTest {
+
+    @Test
+    void addsTheTaskManagersGpuToTheSpec() {
+        assertThat(Models.onGpu("savedmodel:/m/clip", "1")).isEqualTo("savedmodel:/m/clip?gpu=1");
+        assertThat(Models.onGpu("savedmodel:/m/clip?image-size=224", "0"))
+                .isEqualTo("savedmodel:/m/clip?image-size=224&gpu=0");
+    }
+
+    @Test
+    void aDeviceInTheSpecWins() {
+        assertThat(Models.onGpu("savedmodel:/m/clip?gpu=3", "1"))
+                .isEqualTo("savedmodel:/m/clip?gpu=3");
+        assertThat(Models.onGpu("savedmodel:/m/clip?device=cpu", "1"))
+                .isEqualTo("savedmodel:/m/clip?device=cpu");
+    }
+}
