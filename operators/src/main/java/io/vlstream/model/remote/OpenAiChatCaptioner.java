@@ -448,8 +448,9 @@ public final class OpenAiChatCaptioner implements AutoCloseable {
                 }
             }
             if (wait.toNanos() >= deadlineNanos - System.nanoTime()) {
+                // Out of time, whatever the last error was: total-timeout is what stopped it.
                 fail(
-                        exhausted,
+                        Kind.TIMEOUT,
                         error
                                 + " (a retry in "
                                 + fmt(wait)
