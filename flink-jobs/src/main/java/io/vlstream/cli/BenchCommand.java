@@ -96,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         out.block("");
         out.block(
                 String.format(
-                        "| %-44s | %6s | %8s | %8s | %9s | %9s | %9s |",
+                        "| %-52s | %6s | %8s | %8s | %9s | %9s | %9s |",
                         "run", "frames", "seconds", "frames/s", "vs best", "p50 ms", "p95 ms"));
         out.block(
                 "|"
@@ -105,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
         for (Row row : rows) {
             out.block(
                     String.format(
-                            "| %-44s | %6d | %8.2f | %8.2f | %8.2fx | %9s | %9s |",
+                            "| %-52s | %6d | %8.2f | %8.2f | %8.2fx | %9s | %9s |",
                             row.name(),
                             row.frames(),
                             row.seconds(),
