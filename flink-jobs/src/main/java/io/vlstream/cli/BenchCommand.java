@@ -100,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
                         "run", "frames", "seconds", "frames/s", "vs best", "p50 ms", "p95 ms"));
         out.block(
                 "|"
-                        + "-".repeat(46)
+                        + "-".repeat(54)
                         + "|--------|----------|----------|-----------|-----------|-----------|");
         for (Row row : rows) {
             out.block(
