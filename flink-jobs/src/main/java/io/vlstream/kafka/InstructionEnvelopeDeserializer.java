@@ -5,6 +5,7 @@ import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.InstructionEnvelope;
 import io.vlstream.decode.DecodeLimits;
+import io.vlstream.decode.Failures;
 import java.nio.charset.StandardCharsets;
 
 /** Instructions topic → {@link InstructionEnvelope}; a null value is a tombstone (retirement). */
@@ -31,13 +32,11 @@ public final class InstructionEnvelopeDeserializer
         String textKey = key == null ? null : new String(key, StandardCharsets.UTF_8);
         if (record == null && failure == null && textKey == null) {
             failure =
-                    Failure.newBuilder()
-                            .setReason(io.vlstream.avro.ReasonCode.INVALID_INSTRUCTION)
-                            .setMessage(
-                                    "A tombstone without a key cannot name the instruction to retire")
-                            .setPayloadHead(java.nio.ByteBuffer.allocate(0))
-                            .setPayloadSize(0)
-                            .build();
+                    Failures.of(
+                            io.vlstream.avro.ReasonCode.INVALID_INSTRUCTION,
+                            "A tombstone without a key cannot name the instruction to retire",
+                            (byte[]) null,
+                            null);
         }
         return new InstructionEnvelope(source, receivedAtMicros, textKey, record, failure);
     }

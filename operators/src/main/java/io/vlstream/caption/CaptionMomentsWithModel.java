@@ -62,15 +62,24 @@ public class CaptionMomentsWithModel extends ProcessFunction<GroundedCaption, Gr
         }
     }
 
+    /**
+     * The moment's evidence frames that carry an image, most relevant first: what a captioner sees.
+     */
+    static List<EvidenceFrame> captionerEvidence(GroundedCaption draft) {
+        List<EvidenceFrame> frames = new ArrayList<>();
+        for (EvidenceFrame frame : draft.getEvidence()) {
+            if (frame.getImage() != null) {
+                frames.add(frame);
+            }
+        }
+        frames.sort(Comparator.comparingDouble(EvidenceFrame::getRelevance).reversed());
+        return frames;
+    }
+
     /** The moment's evidence images, most relevant first. */
     static List<BufferedImage> evidenceImages(GroundedCaption draft) throws IOException {
-        List<EvidenceFrame> frames = new ArrayList<>(draft.getEvidence());
-        frames.sort(Comparator.comparingDouble(EvidenceFrame::getRelevance).reversed());
         List<BufferedImage> images = new ArrayList<>();
-        for (EvidenceFrame frame : frames) {
-            if (frame.getImage() == null) {
-                continue;
-            }
+        for (EvidenceFrame frame : captionerEvidence(draft)) {
             ByteBuffer bytes = frame.getImage().duplicate();
             byte[] data = new byte[bytes.remaining()];
             bytes.get(data);

@@ -8,7 +8,6 @@ import io.vlstream.avro.internal.CaptionRequest;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.instruction.LabelLexicon;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -28,20 +27,14 @@ public final class ServedCaptions {
     public static final class ToRequest implements MapFunction<GroundedCaption, CaptionRequest> {
         @Override
         public CaptionRequest map(GroundedCaption draft) {
-            List<EvidenceFrame> frames = new ArrayList<>(draft.getEvidence());
-            frames.sort(Comparator.comparingDouble(EvidenceFrame::getRelevance).reversed());
             List<CaptionImage> images = new ArrayList<>();
-            for (EvidenceFrame frame : frames) {
-                if (frame.getImage() != null) {
-                    images.add(
-                            new CaptionImage(
-                                    frame.getFrameSequence(),
-                                    frame.getPtsMicros(),
-                                    frame.getMediaType() == null
-                                            ? "image/jpeg"
-                                            : frame.getMediaType(),
-                                    frame.getImage()));
-                }
+            for (EvidenceFrame frame : CaptionMomentsWithModel.captionerEvidence(draft)) {
+                images.add(
+                        new CaptionImage(
+                                frame.getFrameSequence(),
+                                frame.getPtsMicros(),
+                                frame.getMediaType() == null ? "image/jpeg" : frame.getMediaType(),
+                                frame.getImage()));
             }
             return CaptionRequest.newBuilder()
                     .setMomentId(draft.getMomentId())

@@ -15,8 +15,6 @@ public final class DeadLetters {
     public static final OutputTag<DeadLetter> TAG =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
-    private static final int HEAD_BYTES = 256;
-
     private DeadLetters() {}
 
     /** A dead letter for a record rejected while it was read or validated. */
@@ -44,27 +42,11 @@ public final class DeadLetters {
             String stage,
             String streamId,
             ByteBuffer payload) {
-        ByteBuffer head = payload == null ? ByteBuffer.allocate(0) : payload.duplicate();
-        int size = head.remaining();
-        byte[] first = new byte[Math.min(HEAD_BYTES, size)];
-        head.get(first);
-        return DeadLetter.newBuilder()
-                .setSourceTopic(source.getTopic())
-                .setSourcePartition(source.getPartition())
-                .setSourceOffset(source.getOffset())
-                .setReason(reason)
-                .setMessage(message)
-                .setStage(stage)
-                .setStreamId(streamId)
-                .setSourceKey(
-                        streamId == null
-                                ? null
-                                : ByteBuffer.wrap(
-                                        streamId.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                .setPayloadHead(ByteBuffer.wrap(first))
-                .setPayloadSize(size)
-                .setFailedAtMicros(nowMicros())
-                .build();
+        byte[] key =
+                streamId == null
+                        ? null
+                        : streamId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return of(source, Failures.of(reason, message, payload, key), stage, streamId);
     }
 
     /** Wall-clock time in microseconds since the epoch. */

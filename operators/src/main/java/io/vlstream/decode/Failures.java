@@ -3,7 +3,6 @@ package io.vlstream.decode;
 import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.internal.Failure;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /** Builds {@link Failure}s, keeping only the head of the payload for the DLQ. */
 public final class Failures {
@@ -18,15 +17,20 @@ public final class Failures {
      * @param key the Kafka key, or null
      */
     public static Failure of(ReasonCode reason, String message, byte[] payload, byte[] key) {
-        byte[] head =
-                payload == null
-                        ? new byte[0]
-                        : Arrays.copyOf(payload, Math.min(payload.length, PAYLOAD_HEAD_BYTES));
+        return of(reason, message, payload == null ? null : ByteBuffer.wrap(payload), key);
+    }
+
+    /** As above, reading only the head of {@code payload} (an image need not be copied whole). */
+    public static Failure of(ReasonCode reason, String message, ByteBuffer payload, byte[] key) {
+        ByteBuffer rest = payload == null ? ByteBuffer.allocate(0) : payload.duplicate();
+        int size = rest.remaining();
+        byte[] head = new byte[Math.min(size, PAYLOAD_HEAD_BYTES)];
+        rest.get(head);
         return Failure.newBuilder()
                 .setReason(reason)
                 .setMessage(message)
                 .setPayloadHead(ByteBuffer.wrap(head))
-                .setPayloadSize(payload == null ? 0 : payload.length)
+                .setPayloadSize(size)
                 .setKey(key == null ? null : ByteBuffer.wrap(key.clone()))
                 .build();
     }

@@ -7,12 +7,12 @@ import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.InstructionEnvelope;
 import io.vlstream.avro.internal.SimilarityModel;
 import io.vlstream.decode.DeadLetters;
+import io.vlstream.decode.Failures;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import io.vlstream.model.DualEncoder;
 import io.vlstream.model.DualEncoderFactory;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -168,17 +168,13 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
         Instruction instruction = envelope.getInstruction();
         byte[] text = instruction.toString().getBytes(StandardCharsets.UTF_8);
         Failure failure =
-                Failure.newBuilder()
-                        .setReason(ReasonCode.INVALID_INSTRUCTION)
-                        .setMessage("Instruction rejected: " + problem)
-                        .setPayloadHead(ByteBuffer.wrap(text, 0, Math.min(256, text.length)))
-                        .setPayloadSize(text.length)
-                        .setKey(
-                                envelope.getKey() == null
-                                        ? null
-                                        : ByteBuffer.wrap(
-                                                envelope.getKey().getBytes(StandardCharsets.UTF_8)))
-                        .build();
+                Failures.of(
+                        ReasonCode.INVALID_INSTRUCTION,
+                        "Instruction rejected: " + problem,
+                        text,
+                        envelope.getKey() == null
+                                ? null
+                                : envelope.getKey().getBytes(StandardCharsets.UTF_8));
         return DeadLetters.of(envelope.getSource(), failure, STAGE, null);
     }
 }
