@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 
 /** vlstream's settings, read once from a Flink {@link Configuration} and checked. */
 public record JobSettings(
@@ -44,7 +45,10 @@ public record JobSettings(
         int changeGateMaxStreams,
         int modelMaxBatchSize,
         Duration modelMaxBatchWait,
-        boolean modelGpu)
+        boolean modelGpu,
+        int modelParallelism,
+        SlotResources modelSlot,
+        SlotResources pipelineSlot)
         implements Serializable {
 
     /** Reads and checks every {@link VlstreamOptions} value. */
@@ -83,7 +87,10 @@ public record JobSettings(
                         conf.get(VlstreamOptions.CHANGE_GATE_MAX_STREAMS),
                         conf.get(VlstreamOptions.MODEL_MAX_BATCH_SIZE),
                         conf.get(VlstreamOptions.MODEL_MAX_BATCH_WAIT),
-                        conf.get(VlstreamOptions.MODEL_GPU));
+                        conf.get(VlstreamOptions.MODEL_GPU),
+                        conf.get(VlstreamOptions.MODEL_PARALLELISM),
+                        modelSlot(conf),
+                        pipelineSlot(conf));
         settings.check();
         return settings;
     }
@@ -132,6 +139,10 @@ public record JobSettings(
                 !modelMaxBatchWait.isNegative(),
                 VlstreamOptions.MODEL_MAX_BATCH_WAIT.key(),
                 "must not be negative");
+        require(
+                modelParallelism >= 0,
+                VlstreamOptions.MODEL_PARALLELISM.key(),
+                "must be >= 0 (0: the job's parallelism)");
         require(
                 !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
                 VlstreamOptions.CHECKPOINT_INTERVAL.key(),
@@ -194,6 +205,34 @@ public record JobSettings(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "Settings 'vlstream.change-gate.*' are invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static SlotResources modelSlot(Configuration conf) {
+        try {
+            return new SlotResources(
+                    conf.get(VlstreamOptions.MODEL_SLOT_CPU_CORES),
+                    conf.get(VlstreamOptions.MODEL_SLOT_TASK_HEAP),
+                    conf.get(VlstreamOptions.MODEL_SLOT_TASK_OFF_HEAP),
+                    MemorySize.ZERO,
+                    conf.get(VlstreamOptions.MODEL_SLOT_GPUS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "Settings 'vlstream.model.slot.*' are invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static SlotResources pipelineSlot(Configuration conf) {
+        try {
+            return new SlotResources(
+                    conf.get(VlstreamOptions.PIPELINE_SLOT_CPU_CORES),
+                    conf.get(VlstreamOptions.PIPELINE_SLOT_TASK_HEAP),
+                    conf.get(VlstreamOptions.PIPELINE_SLOT_TASK_OFF_HEAP),
+                    conf.get(VlstreamOptions.PIPELINE_SLOT_MANAGED),
+                    0);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "Settings 'vlstream.pipeline.slot.*' are invalid: " + e.getMessage(), e);
         }
     }
 

@@ -56,6 +56,9 @@ public final class VlstreamJob {
     /** The slot sharing group of the model operators when {@code vlstream.model.gpu} is on. */
     public static final String MODELS_SLOT_SHARING_GROUP = "models";
 
+    /** The slot sharing group of every other operator: Flink's default one. */
+    public static final String PIPELINE_SLOT_SHARING_GROUP = "default";
+
     private final DetectorFactory detectors;
     private final Source<FrameEnvelope, ?, ?> frames;
     private final Source<InstructionEnvelope, ?, ?> instructions;
@@ -122,9 +125,12 @@ public final class VlstreamJob {
                                         settings.modelMaxBatchSize(),
                                         settings.modelMaxBatchWait()))
                         .uid("analyze-frames");
+        inModelSlots(analyses);
         if (settings.modelGpu()) {
-            // Its own slots, so that task managers with GPUs can be sized for the models alone.
-            analyses.slotSharingGroup(MODELS_SLOT_SHARING_GROUP);
+            // Every slot declares what it needs: left unknown, the other operators' slots would
+            // take Flink's default slot profile, a share of each task manager's GPUs included.
+            env.registerSlotSharingGroup(
+                    settings.pipelineSlot().toSlotSharingGroup(PIPELINE_SLOT_SHARING_GROUP));
         }
 
         SingleOutputStreamOperator<CompiledInstruction> compiled =
@@ -185,8 +191,16 @@ public final class VlstreamJob {
         DataStream<GroundedCaption> captionsOut =
                 beforeCaptionSink == null
                         ? captioned
-                        : captioned.map(beforeCaptionSink).name("before caption sink").uid("tap");
-        captionsOut.sinkTo(captions).name("captions sink").uid("captions-sink");
+                        : captioned
+                                .map(beforeCaptionSink)
+                                .name("before caption sink")
+                                .uid("tap")
+                                .slotSharingGroup(PIPELINE_SLOT_SHARING_GROUP);
+        captionsOut
+                .sinkTo(captions)
+                .name("captions sink")
+                .uid("captions-sink")
+                .slotSharingGroup(PIPELINE_SLOT_SHARING_GROUP);
         scored.getSideOutput(ScoreFrames.SCORES)
                 .union(textScores)
                 .sinkTo(scores)
@@ -224,9 +238,26 @@ public final class VlstreamJob {
                     .name("ground served captions")
                     .uid("ground-served-captions");
         }
-        return drafts.process(new CaptionMomentsWithModel(Models.captionerFactory(spec)))
-                .name("caption moments (model)")
-                .uid("caption-model");
+        return inModelSlots(
+                drafts.process(new CaptionMomentsWithModel(Models.captionerFactory(spec)))
+                        .name("caption moments (model)")
+                        .uid("caption-model"));
+    }
+
+    /**
+     * A model operator: {@code vlstream.model.parallelism} instances, and with {@code
+     * vlstream.model.gpu} slots of its own that ask for {@code vlstream.model.slot.*}, a GPU
+     * included. The operators it feeds fall back to the pipeline's group: they have other inputs,
+     * or set it themselves.
+     */
+    private <T> SingleOutputStreamOperator<T> inModelSlots(SingleOutputStreamOperator<T> op) {
+        if (settings.modelParallelism() > 0) {
+            op.setParallelism(settings.modelParallelism());
+        }
+        if (settings.modelGpu()) {
+            op.slotSharingGroup(settings.modelSlot().toSlotSharingGroup(MODELS_SLOT_SHARING_GROUP));
+        }
+        return op;
     }
 
     /** Key of frame analyses for text alignment: the stream. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.description.HtmlFormatter;
 
 /** Every vlstream setting, with its default and description; read once into {@link JobSettings}. */
@@ -163,10 +164,84 @@ public final class VlstreamOptions {
                     .booleanType()
                     .defaultValue(false)
                     .withDescription(
-                            "Put the frame-analysis operator in its own slot sharing group"
-                                    + " ('models'), for task managers with GPUs (see docs/models.md)."
-                                    + " Each instance uses the GPU that Flink's external resource"
-                                    + " 'gpu' gives it, whether this is set or not.");
+                            "Run the model operators (frame analysis, in-process captioner) in"
+                                    + " slots of their own ('models') that ask for"
+                                    + " vlstream.model.slot.* (a GPU included), and every other"
+                                    + " operator in slots that ask for vlstream.pipeline.slot.*"
+                                    + " (Flink's fine-grained resource management; see"
+                                    + " docs/models.md). Each model instance uses the GPU that"
+                                    + " Flink's external resource 'gpu' gives it, whether this is"
+                                    + " set or not.");
+
+    public static final ConfigOption<Integer> MODEL_PARALLELISM =
+            ConfigOptions.key("vlstream.model.parallelism")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "Instances of each model operator (with vlstream.model.gpu: GPUs in"
+                                    + " use); 0 takes the job's parallelism.");
+
+    public static final ConfigOption<Double> MODEL_SLOT_GPUS =
+            ConfigOptions.key("vlstream.model.slot.gpus")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription(
+                            "GPUs (Flink external resource 'gpu') one model slot asks for when"
+                                    + " vlstream.model.gpu is on; 0 asks for none.");
+
+    public static final ConfigOption<Double> MODEL_SLOT_CPU_CORES =
+            ConfigOptions.key("vlstream.model.slot.cpu-cores")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription("CPU cores one model slot asks for (vlstream.model.gpu).");
+
+    public static final ConfigOption<MemorySize> MODEL_SLOT_TASK_HEAP =
+            ConfigOptions.key("vlstream.model.slot.task-heap-memory")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("512m"))
+                    .withDescription("Task heap one model slot asks for (vlstream.model.gpu).");
+
+    public static final ConfigOption<MemorySize> MODEL_SLOT_TASK_OFF_HEAP =
+            ConfigOptions.key("vlstream.model.slot.task-off-heap-memory")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("1g"))
+                    .withDescription(
+                            "Task off-heap memory one model slot asks for (vlstream.model.gpu):"
+                                    + " TensorFlow's native memory; the task managers'"
+                                    + " taskmanager.memory.task.off-heap.size must hold it.");
+
+    public static final ConfigOption<Double> PIPELINE_SLOT_CPU_CORES =
+            ConfigOptions.key("vlstream.pipeline.slot.cpu-cores")
+                    .doubleType()
+                    .defaultValue(0.5)
+                    .withDescription(
+                            "CPU cores one slot of the other operators asks for"
+                                    + " (vlstream.model.gpu).");
+
+    public static final ConfigOption<MemorySize> PIPELINE_SLOT_TASK_HEAP =
+            ConfigOptions.key("vlstream.pipeline.slot.task-heap-memory")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("512m"))
+                    .withDescription(
+                            "Task heap one slot of the other operators asks for"
+                                    + " (vlstream.model.gpu).");
+
+    public static final ConfigOption<MemorySize> PIPELINE_SLOT_TASK_OFF_HEAP =
+            ConfigOptions.key("vlstream.pipeline.slot.task-off-heap-memory")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("256m"))
+                    .withDescription(
+                            "Task off-heap memory one slot of the other operators asks for"
+                                    + " (vlstream.model.gpu): the dual encoder's text tower where"
+                                    + " instructions are compiled.");
+
+    public static final ConfigOption<MemorySize> PIPELINE_SLOT_MANAGED =
+            ConfigOptions.key("vlstream.pipeline.slot.managed-memory")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("256m"))
+                    .withDescription(
+                            "Managed memory one slot of the other operators asks for"
+                                    + " (vlstream.model.gpu): RocksDB's state of moments and texts.");
 
     public static final ConfigOption<String> MODEL_DUAL_ENCODER =
             ConfigOptions.key("vlstream.model.dual-encoder")
