@@ -15,6 +15,7 @@ import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import io.vlstream.model.DualEncoder;
 import io.vlstream.model.DualEncoderFactory;
+import io.vlstream.model.GpuDevices;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;

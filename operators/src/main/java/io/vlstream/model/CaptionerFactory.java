@@ -9,4 +9,12 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface CaptionerFactory extends Serializable {
     Captioner create() throws IOException;
+
+    /**
+     * Opens the captioner on CUDA device {@code gpuIndex} (from Flink's external resource
+     * information). The default ignores the index.
+     */
+    default Captioner create(String gpuIndex) throws IOException {
+        return create();
+    }
 }

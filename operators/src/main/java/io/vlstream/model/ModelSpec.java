@@ -265,7 +265,7 @@ public final class ModelSpec implements Serializable {
         }
     }
 
-    private ModelConfigurationException badValue(String key, String value, String expected) {
+    ModelConfigurationException badValue(String key, String value, String expected) {
         return new ModelConfigurationException(
                 "Model spec '"
                         + text

@@ -20,7 +20,7 @@ public final class Models {
     public static final String COCO_CENTERNET = "coco-centernet";
 
     private static final Set<String> DETECTOR_PARAMS =
-            Set.of("min-score", "nms-iou", "max-detections", "threads");
+            Set.of("min-score", "nms-iou", "max-detections", "threads", "device", "gpu");
 
     private Models() {}
 
@@ -31,6 +31,7 @@ public final class Models {
         String role = "detector";
         if (s.scheme() == ModelSpec.Scheme.BUILTIN && s.location().equals(COCO_CENTERNET)) {
             s.requireKnownParams(role, DETECTOR_PARAMS);
+            ModelDevice device = ModelDevice.of(s);
             DetectorSettings settings;
             try {
                 settings =
@@ -44,7 +45,7 @@ public final class Models {
                 throw new ModelConfigurationException(
                         "Model '" + s + "' (" + role + "): " + e.getMessage(), e);
             }
-            return BuiltinModels.cocoCenterNet(settings);
+            return BuiltinModels.cocoCenterNet(settings, device);
         }
         throw unsupported(s, role, "builtin:" + COCO_CENTERNET);
     }
@@ -89,7 +90,20 @@ public final class Models {
         float nmsIou = defaults.nmsIou();
         int maxDetections = defaults.maxDetections();
         int threads = defaults.intraOpThreads();
-        return () -> detector(spec, new DetectorSettings(minScore, nmsIou, maxDetections, threads));
+        return new DetectorFactory() {
+            @Override
+            public ObjectDetector create() throws IOException {
+                return detector(
+                        spec, new DetectorSettings(minScore, nmsIou, maxDetections, threads));
+            }
+
+            @Override
+            public ObjectDetector create(String gpuIndex) throws IOException {
+                return detector(
+                        onGpu(spec, gpuIndex),
+                        new DetectorSettings(minScore, nmsIou, maxDetections, threads));
+            }
+        };
     }
 
     /** A serializable factory for {@link #dualEncoder}; the spec is parsed now. */
@@ -123,7 +137,17 @@ public final class Models {
     /** A serializable factory for {@link #captioner}; the spec is parsed now. */
     public static CaptionerFactory captionerFactory(String spec) {
         requireScheme(spec, "captioner", ModelSpec.Scheme.SAVEDMODEL);
-        return () -> captioner(spec);
+        return new CaptionerFactory() {
+            @Override
+            public Captioner create() {
+                return captioner(spec);
+            }
+
+            @Override
+            public Captioner create(String gpuIndex) {
+                return captioner(onGpu(spec, gpuIndex));
+            }
+        };
     }
 
     private static void requireScheme(String spec, String role, ModelSpec.Scheme scheme) {

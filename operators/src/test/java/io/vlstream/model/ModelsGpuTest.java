@@ -21,4 +21,24 @@ class ModelsGpuTest {
         assertThat(Models.onGpu("savedmodel:/m/clip?device=cpu", "1"))
                 .isEqualTo("savedmodel:/m/clip?device=cpu");
     }
+
+    @Test
+    void theBuiltinDetectorTakesTheGpuToo() {
+        assertThat(Models.onGpu("builtin:coco-centernet", "0"))
+                .isEqualTo("builtin:coco-centernet?gpu=0");
+        assertThat(Models.onGpu("builtin:coco-centernet?threads=2", "1"))
+                .isEqualTo("builtin:coco-centernet?threads=2&gpu=1");
+        assertThat(Models.onGpu("builtin:coco-centernet?device=cpu", "1"))
+                .isEqualTo("builtin:coco-centernet?device=cpu");
+    }
+
+    @Test
+    void theSpecsDeviceParametersParse() {
+        assertThat(ModelDevice.of(ModelSpec.parse("builtin:coco-centernet?gpu=0")))
+                .isEqualTo(new ModelDevice("0", false));
+        assertThat(ModelDevice.of(ModelSpec.parse("builtin:coco-centernet?device=cpu")))
+                .isEqualTo(new ModelDevice(null, true));
+        assertThat(ModelDevice.of(ModelSpec.parse("builtin:coco-centernet")))
+                .isEqualTo(ModelDevice.ANY);
+    }
 }

@@ -4,6 +4,7 @@ import io.vlstream.analysis.ObjectDetector;
 import io.vlstream.fetch.CacheDirectory;
 import io.vlstream.fetch.NpmPackageFiles;
 import io.vlstream.model.DetectorSettings;
+import io.vlstream.model.ModelDevice;
 import io.vlstream.model.tf.CenterNetDetector;
 import io.vlstream.model.tf.TfjsGraphImporter;
 import java.io.IOException;
@@ -96,7 +97,13 @@ public final class BuiltinModels {
 
     /** The built-in COCO-80 detector, fetched and converted on first use. */
     public static ObjectDetector cocoCenterNet(DetectorSettings settings) throws IOException {
-        return new CenterNetDetector(cocoCenterNetSavedModel(), settings);
+        return cocoCenterNet(settings, ModelDevice.ANY);
+    }
+
+    /** The built-in COCO-80 detector on {@code device}, fetched and converted on first use. */
+    public static ObjectDetector cocoCenterNet(DetectorSettings settings, ModelDevice device)
+            throws IOException {
+        return new CenterNetDetector(cocoCenterNetSavedModel(), settings, device);
     }
 
     /** The built-in COCO-80 detector with {@link DetectorSettings#defaults()}. */

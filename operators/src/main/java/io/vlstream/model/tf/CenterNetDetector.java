@@ -7,6 +7,7 @@ import io.vlstream.avro.ModelRef;
 import io.vlstream.model.DetectionPostProcessor;
 import io.vlstream.model.DetectorSettings;
 import io.vlstream.model.ImageTensors;
+import io.vlstream.model.ModelDevice;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -50,25 +50,34 @@ public final class CenterNetDetector implements ObjectDetector {
     private final DetectionPostProcessor postProcessor;
 
     /**
-     * Loads the SavedModel written by {@link TfjsGraphImporter} from {@code savedModelDir}.
+     * Loads the SavedModel written by {@link TfjsGraphImporter} from {@code savedModelDir}, placed
+     * by TensorFlow.
      *
      * @throws IllegalArgumentException if the directory holds no SavedModel with the expected
      *     signature
      */
     public CenterNetDetector(Path savedModelDir, DetectorSettings settings) {
+        this(savedModelDir, settings, ModelDevice.ANY);
+    }
+
+    /**
+     * Loads the SavedModel written by {@link TfjsGraphImporter} from {@code savedModelDir}, on
+     * {@code device}.
+     *
+     * @throws IllegalArgumentException if the directory holds no SavedModel with the expected
+     *     signature
+     */
+    public CenterNetDetector(Path savedModelDir, DetectorSettings settings, ModelDevice device) {
         if (!Files.isRegularFile(savedModelDir.resolve("saved_model.pb"))) {
             throw new IllegalArgumentException("No SavedModel in " + savedModelDir);
         }
         this.savedModel = savedModelDir;
-        ConfigProto config =
-                ConfigProto.newBuilder()
-                        .setIntraOpParallelismThreads(settings.intraOpThreads())
-                        .setInterOpParallelismThreads(1)
-                        .build();
         this.bundle =
                 SavedModelBundle.loader(savedModelDir.toString())
                         .withTags(SavedModelBundle.DEFAULT_TAG)
-                        .withConfigProto(config)
+                        .withConfigProto(
+                                SavedModels.sessionConfig(settings.intraOpThreads(), device)
+                                        .build())
                         .load();
         try {
             this.function = bundle.function(Signature.DEFAULT_KEY);

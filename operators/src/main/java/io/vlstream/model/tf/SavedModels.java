@@ -3,6 +3,7 @@ package io.vlstream.model.tf;
 import io.vlstream.avro.ModelRef;
 import io.vlstream.model.ImagePreprocessing;
 import io.vlstream.model.ModelConfigurationException;
+import io.vlstream.model.ModelDevice;
 import io.vlstream.model.ModelSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,6 @@ import org.tensorflow.Signature.TensorDescription;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.GPUOptions;
 
 /**
  * Loading a user's SavedModel for a role and checking its signatures, with errors that say what was
@@ -61,28 +61,10 @@ final class SavedModels {
             throw ctx.error(
                     "expected saved_model.pb in " + dir.toAbsolutePath() + ", found " + list(dir));
         }
-        int threads = ctx.spec().intParam("threads", 1);
-        String device = ctx.spec().choiceParam("device", "auto", "auto", "cpu");
-        // Several models (and task slots) share one GPU: take memory as needed.
-        GPUOptions.Builder gpu = GPUOptions.newBuilder().setAllowGrowth(true);
-        ctx.spec()
-                .param("gpu")
-                .ifPresent(
-                        index -> {
-                            if (!index.strip().matches("\\d+")) {
-                                throw ctx.error(
-                                        "gpu is '" + index + "', expected a CUDA device index");
-                            }
-                            gpu.setVisibleDeviceList(index.strip());
-                        });
         ConfigProto.Builder config =
-                ConfigProto.newBuilder()
-                        .setIntraOpParallelismThreads(threads)
-                        .setInterOpParallelismThreads(1)
-                        .setGpuOptions(gpu);
-        if (device.equals("cpu")) {
-            config.putDeviceCount("GPU", 0);
-        }
+                sessionConfig(ctx.spec().intParam("threads", 1), ModelDevice.of(ctx.spec()));
+        // Several models (and task slots) share one GPU: take memory as needed, on any device.
+        config.getGpuOptionsBuilder().setAllowGrowth(true);
         try {
             return SavedModelBundle.loader(dir.toString())
                     .withTags(SavedModelBundle.DEFAULT_TAG)
@@ -93,6 +75,27 @@ final class SavedModels {
                     "TensorFlow could not load the SavedModel with tag 'serve': " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * A session's config: {@code threads} threads within an op, one op at a time, on {@code
+     * device}. A GPU index makes only that CUDA device visible and takes its memory as needed;
+     * {@code cpuOnly} hides the GPUs. {@link ModelDevice#ANY} adds nothing to the threads.
+     */
+    static ConfigProto.Builder sessionConfig(int threads, ModelDevice device) {
+        ConfigProto.Builder config =
+                ConfigProto.newBuilder()
+                        .setIntraOpParallelismThreads(threads)
+                        .setInterOpParallelismThreads(1);
+        if (device.gpuIndex() != null) {
+            config.getGpuOptionsBuilder()
+                    .setAllowGrowth(true)
+                    .setVisibleDeviceList(device.gpuIndex());
+        }
+        if (device.cpuOnly()) {
+            config.putDeviceCount("GPU", 0);
+        }
+        return config;
     }
 
     private static String list(Path dir) {

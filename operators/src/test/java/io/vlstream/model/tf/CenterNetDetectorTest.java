@@ -2,10 +2,13 @@ package io.vlstream.model.tf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vlstream.analysis.DetectorFactory;
+import io.vlstream.analysis.ObjectDetector;
 import io.vlstream.avro.Box;
 import io.vlstream.avro.Detection;
 import io.vlstream.fetch.SampleMedia;
 import io.vlstream.model.DetectorSettings;
+import io.vlstream.model.Models;
 import io.vlstream.model.builtin.BuiltinModels;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -129,6 +132,25 @@ class CenterNetDetectorTest {
         assertThat(all).hasSize(2);
         assertThat(all.get(0)).isEqualTo(detector.detect(images.get(0)));
         assertThat(all.get(1)).isEqualTo(detector.detect(images.get(1)));
+    }
+
+    /**
+     * On a task manager that offers GPU 0 the factory opens the detector with {@code gpu=0}. These
+     * CPU natives see no CUDA device: TensorFlow ignores the device list and runs on the CPU.
+     */
+    @Test
+    void onTheTaskManagersGpuItDetectsAsPlacedByTensorFlow() throws IOException {
+        BufferedImage image = sample("messi5.jpg");
+        List<Detection> placed = detector.detect(image);
+        DetectorFactory factory =
+                Models.detectorFactory("builtin:coco-centernet", DetectorSettings.defaults());
+        try (ObjectDetector onGpu = factory.create("0");
+                ObjectDetector onCpu =
+                        Models.detector(
+                                "builtin:coco-centernet?device=cpu", DetectorSettings.defaults())) {
+            assertThat(onGpu.detect(image)).isEqualTo(placed);
+            assertThat(onCpu.detect(image)).isEqualTo(placed);
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.vlstream.model.tf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vlstream.analysis.DetectorFactory;
 import io.vlstream.model.CaptionerFactory;
 import io.vlstream.model.DetectorSettings;
 import io.vlstream.model.DualEncoder;
@@ -270,6 +271,61 @@ class ModelConfigurationErrorsTest {
         assertDualFails(
                 "savedmodel:" + dual + "?max-length=12",
                 "max-length=12 but signature 'encode_text' takes token ids of shape [?, 6]");
+    }
+
+    @Test
+    void aGpuThatIsNotADeviceIndex() {
+        for (String gpu : List.of("abc", "-1", "cuda:0")) {
+            assertThatThrownBy(
+                            () ->
+                                    Models.detector(
+                                            "builtin:coco-centernet?gpu=" + gpu,
+                                            DetectorSettings.defaults()))
+                    .isInstanceOf(ModelConfigurationException.class)
+                    .hasMessageContaining(
+                            "parameter 'gpu' is '" + gpu + "', expected a CUDA device index");
+        }
+        assertThatThrownBy(
+                        () ->
+                                Models.detector(
+                                        "builtin:coco-centernet?device=gpu",
+                                        DetectorSettings.defaults()))
+                .isInstanceOf(ModelConfigurationException.class)
+                .hasMessageContaining("parameter 'device' is 'gpu', expected one of auto, cpu");
+        assertDualFails(
+                "savedmodel:" + dual + "?gpu=abc",
+                "parameter 'gpu' is 'abc', expected a CUDA device index");
+    }
+
+    @Test
+    void factoriesOpenOnTheGpuTheyAreGivenUnlessTheSpecChoseOne() throws Exception {
+        // An index that is not one shows it reached the spec (and fails before any model loads).
+        DetectorFactory detectors =
+                roundTrip(
+                        Models.detectorFactory(
+                                "builtin:coco-centernet?threads=1", DetectorSettings.defaults()));
+        assertThatThrownBy(() -> detectors.create("x"))
+                .isInstanceOf(ModelConfigurationException.class)
+                .hasMessageContaining("'builtin:coco-centernet?threads=1&gpu=x'");
+        CaptionerFactory captions =
+                roundTrip(
+                        Models.captionerFactory(
+                                "savedmodel:" + captioner + "?bos-token=[BOS]&stop-tokens=[EOS]"));
+        assertThatThrownBy(() -> captions.create("x"))
+                .isInstanceOf(ModelConfigurationException.class)
+                .hasMessageContaining("parameter 'gpu' is 'x'");
+        DualEncoderFactory encoders = roundTrip(Models.dualEncoderFactory("savedmodel:" + dual));
+        assertThatThrownBy(() -> encoders.create("x"))
+                .isInstanceOf(ModelConfigurationException.class)
+                .hasMessageContaining("parameter 'gpu' is 'x'");
+        // The spec's own choice wins: the index is not added.
+        roundTrip(
+                        Models.captionerFactory(
+                                "savedmodel:"
+                                        + captioner
+                                        + "?bos-token=[BOS]&stop-tokens=[EOS]&device=cpu"))
+                .create("x")
+                .close();
     }
 
     @Test

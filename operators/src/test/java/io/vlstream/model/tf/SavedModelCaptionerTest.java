@@ -40,6 +40,15 @@ class SavedModelCaptionerTest {
         }
     }
 
+    /** A CPU-only TensorFlow sees no CUDA device 0 and runs the model on the CPU. */
+    @Test
+    void theFactoryOpensTheCaptionerOnTheGpuItIsGiven() throws IOException {
+        try (Captioner c = Models.captionerFactory(base + "&prompt=none").create("0")) {
+            assertThat(c.caption(CaptionRequest.of("ignored", List.of(RED))))
+                    .isEqualTo("photo of a red square");
+        }
+    }
+
     @Test
     void greedyTakesTheLocallyBestTokenEachStep() {
         assertThat(caption(base + "&prompt=none", "ignored", RED))
