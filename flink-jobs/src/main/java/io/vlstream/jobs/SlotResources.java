@@ -1,6 +1,6 @@
 package io.vlstream.jobs;
 
-import io.vlstream.analysis.GpuDevices;
+import io.vlstream.model.GpuDevices;
 import java.io.Serializable;
 import org.apache.flink.api.common.operators.SlotSharingGroup;
 import org.apache.flink.configuration.MemorySize;

@@ -139,7 +139,8 @@ public final class VlstreamOptions {
                     .stringType()
                     .defaultValue("builtin:coco-centernet")
                     .withDescription(
-                            "Object detector: builtin:coco-centernet[?min-score=&nms-iou=&max-detections=&threads=]"
+                            "Object detector:"
+                                    + " builtin:coco-centernet[?min-score=&nms-iou=&max-detections=&threads=&gpu=&device=]"
                                     + " (see docs/models.md).");
 
     public static final ConfigOption<Integer> MODEL_MAX_BATCH_SIZE =

@@ -28,26 +28,26 @@ public final class Models {
     public static ObjectDetector detector(String spec, DetectorSettings defaults)
             throws IOException {
         ModelSpec s = ModelSpec.parse(spec);
+        return BuiltinModels.cocoCenterNet(detectorSettings(s, defaults), ModelDevice.of(s));
+    }
+
+    /** The settings a built-in detector spec gives, every parameter and the device checked. */
+    private static DetectorSettings detectorSettings(ModelSpec s, DetectorSettings defaults) {
         String role = "detector";
-        if (s.scheme() == ModelSpec.Scheme.BUILTIN && s.location().equals(COCO_CENTERNET)) {
-            s.requireKnownParams(role, DETECTOR_PARAMS);
-            ModelDevice device = ModelDevice.of(s);
-            DetectorSettings settings;
-            try {
-                settings =
-                        defaults.withMinScore(s.floatParam("min-score", defaults.minScore()))
-                                .withNmsIou(s.floatParam("nms-iou", defaults.nmsIou()))
-                                .withMaxDetections(
-                                        s.intParam("max-detections", defaults.maxDetections()))
-                                .withIntraOpThreads(
-                                        s.intParam("threads", defaults.intraOpThreads()));
-            } catch (IllegalArgumentException e) {
-                throw new ModelConfigurationException(
-                        "Model '" + s + "' (" + role + "): " + e.getMessage(), e);
-            }
-            return BuiltinModels.cocoCenterNet(settings, device);
+        if (s.scheme() != ModelSpec.Scheme.BUILTIN || !s.location().equals(COCO_CENTERNET)) {
+            throw unsupported(s, role, "builtin:" + COCO_CENTERNET);
         }
-        throw unsupported(s, role, "builtin:" + COCO_CENTERNET);
+        s.requireKnownParams(role, DETECTOR_PARAMS);
+        ModelDevice.of(s);
+        try {
+            return defaults.withMinScore(s.floatParam("min-score", defaults.minScore()))
+                    .withNmsIou(s.floatParam("nms-iou", defaults.nmsIou()))
+                    .withMaxDetections(s.intParam("max-detections", defaults.maxDetections()))
+                    .withIntraOpThreads(s.intParam("threads", defaults.intraOpThreads()));
+        } catch (IllegalArgumentException e) {
+            throw new ModelConfigurationException(
+                    "Model '" + s + "' (" + role + "): " + e.getMessage(), e);
+        }
     }
 
     /** The dual encoder a spec names: {@code savedmodel:DIR?...}. */
@@ -82,9 +82,12 @@ public final class Models {
                         + " built-in grounded template captions");
     }
 
-    /** A serializable factory for {@link #detector}; the spec is parsed now. */
+    /**
+     * A serializable factory for {@link #detector}; the spec, its parameters and its device are
+     * checked now, so a wrong one fails where the job is built.
+     */
     public static DetectorFactory detectorFactory(String spec, DetectorSettings defaults) {
-        ModelSpec.parse(spec);
+        detectorSettings(ModelSpec.parse(spec), defaults);
         // DetectorSettings is not Serializable: capture its plain values.
         float minScore = defaults.minScore();
         float nmsIou = defaults.nmsIou();

@@ -63,8 +63,6 @@ final class SavedModels {
         }
         ConfigProto.Builder config =
                 sessionConfig(ctx.spec().intParam("threads", 1), ModelDevice.of(ctx.spec()));
-        // Several models (and task slots) share one GPU: take memory as needed, on any device.
-        config.getGpuOptionsBuilder().setAllowGrowth(true);
         try {
             return SavedModelBundle.loader(dir.toString())
                     .withTags(SavedModelBundle.DEFAULT_TAG)
@@ -79,18 +77,18 @@ final class SavedModels {
 
     /**
      * A session's config: {@code threads} threads within an op, one op at a time, on {@code
-     * device}. A GPU index makes only that CUDA device visible and takes its memory as needed;
-     * {@code cpuOnly} hides the GPUs. {@link ModelDevice#ANY} adds nothing to the threads.
+     * device}. GPU memory is taken as needed (several models and slots share one GPU, and
+     * TensorFlow would otherwise take nearly all of it for the first session); a GPU index makes
+     * only that CUDA device visible; {@code cpuOnly} hides the GPUs.
      */
     static ConfigProto.Builder sessionConfig(int threads, ModelDevice device) {
         ConfigProto.Builder config =
                 ConfigProto.newBuilder()
                         .setIntraOpParallelismThreads(threads)
                         .setInterOpParallelismThreads(1);
+        config.getGpuOptionsBuilder().setAllowGrowth(true);
         if (device.gpuIndex() != null) {
-            config.getGpuOptionsBuilder()
-                    .setAllowGrowth(true)
-                    .setVisibleDeviceList(device.gpuIndex());
+            config.getGpuOptionsBuilder().setVisibleDeviceList(device.gpuIndex());
         }
         if (device.cpuOnly()) {
             config.putDeviceCount("GPU", 0);

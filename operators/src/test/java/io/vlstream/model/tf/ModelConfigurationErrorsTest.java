@@ -344,6 +344,28 @@ class ModelConfigurationErrorsTest {
                         Models.captionerFactory(
                                 "savedmodel:" + captioner + "?bos-token=[BOS]&stop-tokens=[EOS]"));
         captions.create().close();
+        // The built-in detector's parameters and device are checked before anything opens.
+        assertThatThrownBy(
+                        () ->
+                                Models.detectorFactory(
+                                        "builtin:coco-centernet?gpu=cuda:0",
+                                        DetectorSettings.defaults()))
+                .isInstanceOf(ModelConfigurationException.class)
+                .hasMessageContaining("parameter 'gpu' is 'cuda:0'");
+        assertThatThrownBy(
+                        () ->
+                                Models.detectorFactory(
+                                        "builtin:coco-centernet?min-scor=0.5",
+                                        DetectorSettings.defaults()))
+                .isInstanceOf(ModelConfigurationException.class)
+                .hasMessageContaining("min-scor");
+        assertThatThrownBy(
+                        () ->
+                                Models.detectorFactory(
+                                        "builtin:coco-centernet?nms-iou=2",
+                                        DetectorSettings.defaults()))
+                .isInstanceOf(ModelConfigurationException.class)
+                .hasMessageContaining("nmsIou must be within (0, 1], got 2.0");
         // Serializable even though DetectorSettings is not; opening it would fetch the model.
         assertThat(
                         roundTrip(

@@ -15,13 +15,13 @@ class SessionConfigTest {
     }
 
     @Test
-    void noDeviceSetsOnlyTheThreads() {
-        assertThat(config("builtin:coco-centernet"))
-                .isEqualTo(
-                        ConfigProto.newBuilder()
-                                .setIntraOpParallelismThreads(2)
-                                .setInterOpParallelismThreads(1)
-                                .build());
+    void noDeviceSetsTheThreadsAndMemoryGrowthOnly() {
+        ConfigProto.Builder expected =
+                ConfigProto.newBuilder()
+                        .setIntraOpParallelismThreads(2)
+                        .setInterOpParallelismThreads(1);
+        expected.getGpuOptionsBuilder().setAllowGrowth(true);
+        assertThat(config("builtin:coco-centernet")).isEqualTo(expected.build());
     }
 
     @Test
@@ -37,6 +37,6 @@ class SessionConfigTest {
     void cpuHidesTheGpus() {
         ConfigProto config = config("savedmodel:/m/clip?device=CPU");
         assertThat(config.getDeviceCountMap()).containsEntry("GPU", 0);
-        assertThat(config.hasGpuOptions()).isFalse();
+        assertThat(config.getGpuOptions().getVisibleDeviceList()).isEmpty();
     }
 }
