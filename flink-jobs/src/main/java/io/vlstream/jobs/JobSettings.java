@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 
@@ -172,7 +173,7 @@ public record JobSettings(
         }
     }
 
-    private static void checkModel(String key, java.util.function.Supplier<Object> parse) {
+    private static void checkModel(String key, Supplier<Object> parse) {
         try {
             parse.get();
         } catch (RuntimeException e) {
@@ -196,43 +197,47 @@ public record JobSettings(
     }
 
     private static ChangeGate changeGate(Configuration conf) {
-        try {
-            return new ChangeGate(
-                    conf.get(VlstreamOptions.CHANGE_GATE_ENABLED),
-                    conf.get(VlstreamOptions.CHANGE_GATE_MAX_MEAN_DIFF),
-                    conf.get(VlstreamOptions.CHANGE_GATE_MAX_CELL_DIFF),
-                    conf.get(VlstreamOptions.CHANGE_GATE_MAX_REUSE).toNanos() / 1_000);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "Settings 'vlstream.change-gate.*' are invalid: " + e.getMessage(), e);
-        }
+        return valid(
+                "vlstream.change-gate.*",
+                () ->
+                        new ChangeGate(
+                                conf.get(VlstreamOptions.CHANGE_GATE_ENABLED),
+                                conf.get(VlstreamOptions.CHANGE_GATE_MAX_MEAN_DIFF),
+                                conf.get(VlstreamOptions.CHANGE_GATE_MAX_CELL_DIFF),
+                                conf.get(VlstreamOptions.CHANGE_GATE_MAX_REUSE).toNanos() / 1_000));
     }
 
     private static SlotResources modelSlot(Configuration conf) {
-        try {
-            return new SlotResources(
-                    conf.get(VlstreamOptions.MODEL_SLOT_CPU_CORES),
-                    conf.get(VlstreamOptions.MODEL_SLOT_TASK_HEAP),
-                    conf.get(VlstreamOptions.MODEL_SLOT_TASK_OFF_HEAP),
-                    MemorySize.ZERO,
-                    conf.get(VlstreamOptions.MODEL_SLOT_GPUS));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "Settings 'vlstream.model.slot.*' are invalid: " + e.getMessage(), e);
-        }
+        return valid(
+                "vlstream.model.slot.*",
+                () ->
+                        new SlotResources(
+                                conf.get(VlstreamOptions.MODEL_SLOT_CPU_CORES),
+                                conf.get(VlstreamOptions.MODEL_SLOT_TASK_HEAP),
+                                conf.get(VlstreamOptions.MODEL_SLOT_TASK_OFF_HEAP),
+                                MemorySize.ZERO,
+                                conf.get(VlstreamOptions.MODEL_SLOT_GPUS)));
     }
 
     private static SlotResources pipelineSlot(Configuration conf) {
+        return valid(
+                "vlstream.pipeline.slot.*",
+                () ->
+                        new SlotResources(
+                                conf.get(VlstreamOptions.PIPELINE_SLOT_CPU_CORES),
+                                conf.get(VlstreamOptions.PIPELINE_SLOT_TASK_HEAP),
+                                conf.get(VlstreamOptions.PIPELINE_SLOT_TASK_OFF_HEAP),
+                                conf.get(VlstreamOptions.PIPELINE_SLOT_MANAGED),
+                                0));
+    }
+
+    /** What {@code build} makes of a group of settings, its complaint naming the group. */
+    private static <T> T valid(String settings, Supplier<T> build) {
         try {
-            return new SlotResources(
-                    conf.get(VlstreamOptions.PIPELINE_SLOT_CPU_CORES),
-                    conf.get(VlstreamOptions.PIPELINE_SLOT_TASK_HEAP),
-                    conf.get(VlstreamOptions.PIPELINE_SLOT_TASK_OFF_HEAP),
-                    conf.get(VlstreamOptions.PIPELINE_SLOT_MANAGED),
-                    0);
+            return build.get();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    "Settings 'vlstream.pipeline.slot.*' are invalid: " + e.getMessage(), e);
+                    "Settings '" + settings + "' are invalid: " + e.getMessage(), e);
         }
     }
 
