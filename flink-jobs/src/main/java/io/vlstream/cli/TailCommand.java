@@ -3,6 +3,7 @@ package io.vlstream.cli;
 import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.GroundedCaption;
+import io.vlstream.decode.InputLimits;
 import io.vlstream.instruction.StreamSelector;
 import io.vlstream.serde.AvroCodec;
 import io.vlstream.serde.AvroDecodeException;
@@ -134,16 +135,20 @@ final class TailCommand implements Callable<Integer> {
 
     private volatile boolean stopRequested;
 
+    /** --stream, compiled once; null: every stream. */
+    private StreamSelector streams;
+
     @Override
     public Integer call() throws Exception {
         if (max < 0) {
             throw new ParameterException(
                     spec.commandLine(), "--max must be 0 (no limit) or more, not " + max);
         }
-        String globProblem = StreamSelector.checkGlob(stream);
+        var globProblem = StreamSelector.checkGlob(stream, InputLimits.defaults());
         if (globProblem != null) {
-            throw new ParameterException(spec.commandLine(), "--stream: " + globProblem);
+            throw new ParameterException(spec.commandLine(), "--stream: " + globProblem.message());
         }
+        streams = stream == null ? null : StreamSelector.of(List.of(), stream);
         try {
             return tail();
         } catch (UserError e) {
@@ -281,9 +286,9 @@ final class TailCommand implements Callable<Integer> {
             T record,
             java.util.function.Function<T, String> streamOf,
             java.util.function.Consumer<T> print) {
-        if (stream != null) {
+        if (streams != null) {
             String id = streamOf.apply(record);
-            if (id == null || !StreamSelector.selects(List.of(), stream, id)) {
+            if (id == null || !streams.selects(id)) {
                 return false;
             }
         }

@@ -2,6 +2,7 @@ package io.vlstream.jobs;
 
 import io.vlstream.analysis.ChangeGate;
 import io.vlstream.analysis.DetectorFactory;
+import io.vlstream.decode.InputLimits;
 import io.vlstream.kafka.VlstreamTopics;
 import io.vlstream.model.DetectorSettings;
 import io.vlstream.model.DualEncoderFactory;
@@ -49,7 +50,10 @@ public record JobSettings(
         boolean modelGpu,
         int modelParallelism,
         SlotResources modelSlot,
-        SlotResources pipelineSlot)
+        SlotResources pipelineSlot,
+        InputLimits inputLimits,
+        long maxEvidenceBytes,
+        int maxOutputRecordBytes)
         implements Serializable {
 
     /** Reads and checks every {@link VlstreamOptions} value. */
@@ -91,7 +95,10 @@ public record JobSettings(
                         conf.get(VlstreamOptions.MODEL_GPU),
                         conf.get(VlstreamOptions.MODEL_PARALLELISM),
                         modelSlot(conf),
-                        pipelineSlot(conf));
+                        pipelineSlot(conf),
+                        valid("vlstream.limits.*", () -> LimitOptions.inputLimits(conf)),
+                        conf.get(LimitOptions.MAX_EVIDENCE_BYTES).getBytes(),
+                        conf.get(LimitOptions.MAX_OUTPUT_RECORD_BYTES));
         settings.check();
         return settings;
     }
@@ -148,7 +155,31 @@ public record JobSettings(
                 !checkpointInterval.isNegative() && !checkpointInterval.isZero(),
                 VlstreamOptions.CHECKPOINT_INTERVAL.key(),
                 "must be positive: the exactly-once sinks commit on checkpoints");
+        require(maxEvidenceBytes > 0, LimitOptions.MAX_EVIDENCE_BYTES.key(), "must be positive");
+        String maxRequest = kafkaProperties.getProperty("max.request.size", "1048576");
+        require(
+                maxOutputRecordBytes >= MIN_OUTPUT_RECORD_BYTES
+                        && maxOutputRecordBytes <= parseInt(maxRequest),
+                LimitOptions.MAX_OUTPUT_RECORD_BYTES.key(),
+                "must be between "
+                        + MIN_OUTPUT_RECORD_BYTES
+                        + " and the producer's max.request.size ("
+                        + maxRequest
+                        + "), got "
+                        + maxOutputRecordBytes);
         checkModels();
+    }
+
+    /** Room for a dead letter and a trimmed caption with its lineage. */
+    static final int MIN_OUTPUT_RECORD_BYTES = 16 * 1024;
+
+    private static int parseInt(String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "Kafka property max.request.size is not a number: '" + value + "'", e);
+        }
     }
 
     /** Whether the captioner is a served VLM (openai:) rather than an in-process model. */

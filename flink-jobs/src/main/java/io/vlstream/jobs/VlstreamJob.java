@@ -23,14 +23,20 @@ import io.vlstream.grounding.ValidateTexts;
 import io.vlstream.instruction.CompileInstructions;
 import io.vlstream.instruction.InstructionState;
 import io.vlstream.kafka.ControlStreamWatermarks;
-import io.vlstream.kafka.FrameEnvelopeDeserializer;
+import io.vlstream.kafka.FrameWatermarks;
 import io.vlstream.kafka.KafkaIo;
+import io.vlstream.metrics.CountDeadLetters;
 import io.vlstream.model.Models;
 import io.vlstream.model.remote.ChatEndpoint;
 import io.vlstream.scoring.ScoreFrames;
 import io.vlstream.selection.SelectMoments;
 import io.vlstream.selection.SelectionKey;
 import io.vlstream.selection.SelectionPolicy;
+import io.vlstream.sizing.CaptionTrimming;
+import io.vlstream.sizing.FitToSink;
+import io.vlstream.sizing.ScoreTrimming;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -93,12 +99,7 @@ public final class VlstreamJob {
     /** Adds the dataflow to {@code env}. */
     public void addTo(StreamExecutionEnvironment env) {
         WatermarkStrategy<FrameEnvelope> frameTime =
-                WatermarkStrategy.<FrameEnvelope>forBoundedOutOfOrderness(
-                                settings.maxOutOfOrderness())
-                        .withTimestampAssigner(
-                                (envelope, ts) ->
-                                        FrameEnvelopeDeserializer.eventTimeMillis(envelope))
-                        .withIdleness(settings.idleTimeout());
+                FrameWatermarks.strategy(settings.maxOutOfOrderness(), settings.idleTimeout());
 
         SingleOutputStreamOperator<FrameEnvelope> decoded =
                 env.fromSource(frames, frameTime, "frames")
@@ -144,7 +145,8 @@ public final class VlstreamJob {
                                 new CompileInstructions(
                                         settings.scoreThreshold(),
                                         settings.maxFramesPerMinute(),
-                                        settings.dualEncoderFactory()))
+                                        settings.dualEncoderFactory(),
+                                        settings.inputLimits()))
                         .setParallelism(1)
                         .name("compile instructions")
                         .uid("compile-instructions");
@@ -165,14 +167,15 @@ public final class VlstreamJob {
                                         SelectionPolicy.defaults(),
                                         settings.updateInterval().toNanos() / 1_000,
                                         settings.quietTimeout().toMillis(),
-                                        settings.detectorMinScore()))
+                                        settings.detectorMinScore(),
+                                        settings.maxEvidenceBytes()))
                         .name("select moments + caption")
                         .uid("select-moments");
 
         SingleOutputStreamOperator<TimedText> validTexts =
                 env.fromSource(texts, ControlStreamWatermarks.<TextEnvelope>create(), "texts")
                         .uid("texts-source")
-                        .process(new ValidateTexts())
+                        .process(new ValidateTexts(settings.inputLimits()))
                         .name("validate texts")
                         .uid("validate-texts");
         SingleOutputStreamOperator<AlignmentScore> textScores =
@@ -188,7 +191,7 @@ public final class VlstreamJob {
                         .uid("align-texts");
 
         SingleOutputStreamOperator<GroundedCaption> captioned = caption(moments);
-        DataStream<GroundedCaption> captionsOut =
+        DataStream<GroundedCaption> tapped =
                 beforeCaptionSink == null
                         ? captioned
                         : captioned
@@ -196,22 +199,56 @@ public final class VlstreamJob {
                                 .name("before caption sink")
                                 .uid("tap")
                                 .slotSharingGroup(PIPELINE_SLOT_SHARING_GROUP);
+        // Every output is made to fit the sink's request size first: a sink never skips a record,
+        // it fails the job.
+        SingleOutputStreamOperator<GroundedCaption> captionsOut =
+                tapped.process(
+                                new FitToSink<>(
+                                        GroundedCaption.class,
+                                        new CaptionTrimming(),
+                                        GroundedCaption::getStreamId,
+                                        "captions",
+                                        settings.maxOutputRecordBytes()))
+                        .name("fit captions to the sink")
+                        .uid("fit-captions")
+                        .slotSharingGroup(PIPELINE_SLOT_SHARING_GROUP);
         captionsOut
                 .sinkTo(captions)
                 .name("captions sink")
                 .uid("captions-sink")
                 .slotSharingGroup(PIPELINE_SLOT_SHARING_GROUP);
-        scored.getSideOutput(ScoreFrames.SCORES)
-                .union(textScores)
-                .sinkTo(scores)
-                .name("scores sink")
-                .uid("scores-sink");
-        decoded.getSideOutput(DeadLetters.TAG)
-                .union(
-                        analyses.getSideOutput(DeadLetters.TAG),
-                        compiled.getSideOutput(DeadLetters.TAG),
-                        validTexts.getSideOutput(DeadLetters.TAG),
-                        captioned.getSideOutput(DeadLetters.TAG))
+        SingleOutputStreamOperator<AlignmentScore> scoresOut =
+                scored.getSideOutput(ScoreFrames.SCORES)
+                        .union(textScores)
+                        .process(
+                                new FitToSink<>(
+                                        AlignmentScore.class,
+                                        new ScoreTrimming(),
+                                        AlignmentScore::getStreamId,
+                                        "scores",
+                                        settings.maxOutputRecordBytes()))
+                        .name("fit scores to the sink")
+                        .uid("fit-scores");
+        scoresOut.sinkTo(scores).name("scores sink").uid("scores-sink");
+        DataStream<DeadLetter> rejected = decoded.getSideOutput(DeadLetters.TAG);
+        for (SingleOutputStreamOperator<?> stage :
+                new LinkedHashSet<>(
+                        List.of(
+                                analyses,
+                                compiled,
+                                scored,
+                                moments,
+                                validTexts,
+                                textScores,
+                                // The same operator as moments when the draft is the caption.
+                                captioned,
+                                captionsOut,
+                                scoresOut))) {
+            rejected = rejected.union(stage.getSideOutput(DeadLetters.TAG));
+        }
+        rejected.map(new CountDeadLetters())
+                .name("count dead letters")
+                .uid("count-dead-letters")
                 .sinkTo(deadLetters)
                 .name("dead-letter sink")
                 .uid("dlq-sink");

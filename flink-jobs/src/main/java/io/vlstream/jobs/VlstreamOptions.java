@@ -358,16 +358,18 @@ public final class VlstreamOptions {
 
     private VlstreamOptions() {}
 
-    /** Every option declared here, in declaration order. */
+    /** Every option declared here and in {@link LimitOptions}, in declaration order. */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> options = new ArrayList<>();
-        for (Field field : VlstreamOptions.class.getDeclaredFields()) {
-            if (Modifier.isStatic(field.getModifiers())
-                    && ConfigOption.class.isAssignableFrom(field.getType())) {
-                try {
-                    options.add((ConfigOption<?>) field.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
+        for (Class<?> area : List.of(VlstreamOptions.class, LimitOptions.class)) {
+            for (Field field : area.getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers())
+                        && ConfigOption.class.isAssignableFrom(field.getType())) {
+                    try {
+                        options.add((ConfigOption<?>) field.get(null));
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
                 }
             }
         }

@@ -5,7 +5,11 @@ import io.vlstream.avro.internal.Failure;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.Decoded;
+import io.vlstream.decode.Failures;
+import io.vlstream.decode.FieldChecks;
+import io.vlstream.decode.InputLimits;
 import io.vlstream.decode.RecordDecoder;
+import io.vlstream.decode.Violation;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -14,8 +18,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Reads a Kafka record into an envelope that holds the decoded record or why it could not be
- * decoded, with its topic, partition and offset. Never throws on bad input: a record that cannot be
- * read must reach the DLQ, not restart the job.
+ * decoded, with its topic, partition and offset. The key and the value's size are checked before
+ * the value is decoded. Never throws on bad input: a record that cannot be read must reach the DLQ,
+ * not restart the job.
  *
  * @param <R> the record type on the topic
  * @param <E> the envelope type the job works with
@@ -26,12 +31,20 @@ abstract class EnvelopeDeserializer<R extends SpecificRecord, E>
     private final Class<R> recordClass;
     private final Class<E> envelopeClass;
     private final DecodeLimits limits;
+    private final InputLimits fields;
     private transient RecordDecoder<R> decoder;
 
-    EnvelopeDeserializer(Class<R> recordClass, Class<E> envelopeClass, DecodeLimits limits) {
+    EnvelopeDeserializer(
+            Class<R> recordClass, Class<E> envelopeClass, DecodeLimits limits, InputLimits fields) {
         this.recordClass = recordClass;
         this.envelopeClass = envelopeClass;
         this.limits = limits;
+        this.fields = fields;
+    }
+
+    /** The field limits records of this topic are checked against. */
+    InputLimits fields() {
+        return fields;
     }
 
     @Override
@@ -41,6 +54,19 @@ abstract class EnvelopeDeserializer<R extends SpecificRecord, E>
         }
         SourceRef source = new SourceRef(record.topic(), record.partition(), record.offset());
         long now = DeadLetters.nowMicros();
+        Violation key = FieldChecks.key(record.key(), fields.maxKeyBytes());
+        if (key != null) {
+            out.collect(
+                    envelope(
+                            source,
+                            now,
+                            null,
+                            record.value(),
+                            null,
+                            Failures.of(
+                                    key.reason(), key.message(), record.value(), record.key())));
+            return;
+        }
         if (record.value() == null && isTombstoneAllowed()) {
             out.collect(envelope(source, now, record.key(), null, null, null));
             return;

@@ -4,8 +4,10 @@ import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.FrameEnvelope;
+import io.vlstream.decode.DeadLetters;
 import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.FrameValidator;
+import io.vlstream.decode.InputLimits;
 
 /** Frames topic → {@link FrameEnvelope}. */
 public final class FrameEnvelopeDeserializer
@@ -14,8 +16,8 @@ public final class FrameEnvelopeDeserializer
     private final DecodeLimits limits;
     private transient FrameValidator validator;
 
-    public FrameEnvelopeDeserializer(DecodeLimits limits) {
-        super(VideoFrame.class, FrameEnvelope.class, limits);
+    public FrameEnvelopeDeserializer(DecodeLimits limits, InputLimits fields) {
+        super(VideoFrame.class, FrameEnvelope.class, limits, fields);
         this.limits = limits;
     }
 
@@ -33,7 +35,7 @@ public final class FrameEnvelopeDeserializer
             Failure failure) {
         if (failure == null && record != null) {
             if (validator == null) {
-                validator = new FrameValidator(limits);
+                validator = new FrameValidator(limits, fields(), DeadLetters::nowMicros);
             }
             failure = validator.validate(record, value, key).orElse(null);
         }

@@ -6,14 +6,15 @@ import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.InstructionEnvelope;
 import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.Failures;
+import io.vlstream.decode.InputLimits;
 import java.nio.charset.StandardCharsets;
 
 /** Instructions topic → {@link InstructionEnvelope}; a null value is a tombstone (retirement). */
 public final class InstructionEnvelopeDeserializer
         extends EnvelopeDeserializer<Instruction, InstructionEnvelope> {
 
-    public InstructionEnvelopeDeserializer(DecodeLimits limits) {
-        super(Instruction.class, InstructionEnvelope.class, limits);
+    public InstructionEnvelopeDeserializer(DecodeLimits limits, InputLimits fields) {
+        super(Instruction.class, InstructionEnvelope.class, limits, fields);
     }
 
     @Override

@@ -45,7 +45,8 @@ public final class KafkaIo {
                 .setClientIdPrefix(settings.groupId() + "-frames")
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new FrameEnvelopeDeserializer(limits(settings)))
+                .setDeserializer(
+                        new FrameEnvelopeDeserializer(limits(settings), settings.inputLimits()))
                 .build();
     }
 
@@ -61,7 +62,9 @@ public final class KafkaIo {
                 .setGroupId(settings.groupId() + "-instructions")
                 .setClientIdPrefix(settings.groupId() + "-instructions")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new InstructionEnvelopeDeserializer(limits(settings)))
+                .setDeserializer(
+                        new InstructionEnvelopeDeserializer(
+                                limits(settings), settings.inputLimits()))
                 .build();
     }
 
@@ -75,7 +78,8 @@ public final class KafkaIo {
                 .setClientIdPrefix(settings.groupId() + "-texts")
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new TextEnvelopeDeserializer(limits(settings)))
+                .setDeserializer(
+                        new TextEnvelopeDeserializer(limits(settings), settings.inputLimits()))
                 .build();
     }
 
@@ -106,7 +110,12 @@ public final class KafkaIo {
                 "dlq");
     }
 
-    /** An exactly-once sink: records become visible to read_committed consumers on checkpoints. */
+    /**
+     * An exactly-once sink: records become visible to read_committed consumers on checkpoints. Each
+     * record's Kafka timestamp is the wall clock when it is sent, never a frame's pts: a camera
+     * clock ahead of the broker's would otherwise make the broker refuse it (see {@link
+     * WallClockTimestamps}).
+     */
     private static <T extends SpecificRecord> KafkaSink<T> sink(
             JobSettings settings,
             String topic,
@@ -122,12 +131,13 @@ public final class KafkaIo {
                 .setBootstrapServers(settings.bootstrapServers())
                 .setKafkaProducerConfig(producer)
                 .setRecordSerializer(
-                        KafkaRecordSerializationSchema.<T>builder()
-                                .setTopic(topic)
-                                .setKeySerializationSchema(key)
-                                .setValueSerializationSchema(
-                                        new AvroRecordSerializationSchema<>(recordClass))
-                                .build())
+                        new WallClockTimestamps<>(
+                                KafkaRecordSerializationSchema.<T>builder()
+                                        .setTopic(topic)
+                                        .setKeySerializationSchema(key)
+                                        .setValueSerializationSchema(
+                                                new AvroRecordSerializationSchema<>(recordClass))
+                                        .build()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + name)
                 .build();

@@ -13,6 +13,9 @@ import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.kafka.EmbeddedKafkaBroker;
 import io.vlstream.serde.AvroKafkaSerializer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -48,6 +52,7 @@ public final class LocalVlstream implements AutoCloseable {
     private final KafkaProducer<String, Instruction> instructions;
     private final KafkaProducer<String, TimedText> texts;
     private final Admin admin;
+    private final Path checkpoints;
     private volatile JobClient job;
 
     private LocalVlstream(EmbeddedKafkaBroker broker, JobSettings settings, int partitions) {
@@ -59,6 +64,12 @@ public final class LocalVlstream implements AutoCloseable {
                                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                                 broker.bootstrapServers()));
         settings.topics().createIfMissing(admin, partitions);
+        try {
+            this.checkpoints = Files.createTempDirectory("vlstream-checkpoints-");
+        } catch (IOException e) {
+            admin.close();
+            throw new UncheckedIOException("Cannot create a checkpoint directory", e);
+        }
         this.frames = producer(VideoFrame.class);
         this.instructions = producer(Instruction.class);
         this.texts = producer(TimedText.class);
@@ -90,10 +101,19 @@ public final class LocalVlstream implements AutoCloseable {
         return broker.bootstrapServers();
     }
 
-    /** Submits the Kafka job (built-in detector) to {@code env} and waits until it runs. */
+    /**
+     * Submits the Kafka job (built-in detector) to {@code env} and waits until it runs. Checkpoints
+     * go to a temporary directory (filesystem storage, deleted on {@link #close}): the default, the
+     * JobManager's memory, refuses state handles over 5 MB, and then no checkpoint completes and
+     * read_committed readers see nothing.
+     */
     public JobClient submit(
             StreamExecutionEnvironment env, UnaryOperator<VlstreamJob.Builder> customize)
             throws Exception {
+        Configuration storage = new Configuration();
+        storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        env.configure(storage);
         VlstreamJob.configure(env, settings);
         VlstreamJob.Builder builder = VlstreamJobMain.kafkaJobBuilder(settings);
         customize.apply(builder).build().addTo(env);
@@ -255,14 +275,35 @@ public final class LocalVlstream implements AutoCloseable {
 
     /** Publishes raw bytes to the frames topic, as a broken producer would. */
     public void publishRawFrame(String key, byte[] value) throws Exception {
-        Properties props = producerProps();
-        try (KafkaProducer<String, byte[]> raw =
-                new KafkaProducer<>(
-                        props,
-                        new StringSerializer(),
-                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(settings.topics().frames(), key, value))
-                    .get(30, TimeUnit.SECONDS);
+        publishRaw(
+                settings.topics().frames(),
+                key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                value);
+    }
+
+    /**
+     * Publishes raw bytes (key and value may be null) to any topic, as a broken or hostile producer
+     * would, and returns where the broker put them.
+     */
+    public RecordMetadata publishRaw(String topic, byte[] key, byte[] value) throws Exception {
+        return publishRaw(List.of(new ProducerRecord<>(topic, key, value))).get(0);
+    }
+
+    /** Publishes raw records in order and returns where the broker put each. */
+    public List<RecordMetadata> publishRaw(List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
+        var bytes = new org.apache.kafka.common.serialization.ByteArraySerializer();
+        try (KafkaProducer<byte[], byte[]> raw =
+                new KafkaProducer<>(producerProps(), bytes, bytes)) {
+            List<java.util.concurrent.Future<RecordMetadata>> sent = new java.util.ArrayList<>();
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                sent.add(raw.send(record));
+            }
+            List<RecordMetadata> where = new java.util.ArrayList<>();
+            for (var future : sent) {
+                where.add(future.get(60, TimeUnit.SECONDS));
+            }
+            return where;
         }
     }
 
@@ -294,5 +335,14 @@ public final class LocalVlstream implements AutoCloseable {
         texts.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));
         broker.close();
+        deleteRecursively(checkpoints);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory: the system cleans it up in the end.
+        }
     }
 }

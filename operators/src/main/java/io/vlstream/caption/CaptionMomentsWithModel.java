@@ -66,6 +66,7 @@ public class CaptionMomentsWithModel extends ProcessFunction<GroundedCaption, Gr
 
     @Override
     public void processElement(GroundedCaption draft, Context ctx, Collector<GroundedCaption> out) {
+        GroundedCaption grounded;
         try {
             List<BufferedImage> images = evidenceImages(draft);
             if (images.isEmpty()) {
@@ -76,10 +77,13 @@ public class CaptionMomentsWithModel extends ProcessFunction<GroundedCaption, Gr
             if (text == null || text.isBlank()) {
                 throw new IOException("the captioner returned an empty caption");
             }
-            out.collect(grounding.reground(draft, text.strip(), captioner.model()));
-        } catch (IOException | RuntimeException e) {
+            grounded = grounding.reground(draft, text.strip(), captioner.model());
+        } catch (IOException | RuntimeException | StackOverflowError e) {
             ctx.output(DeadLetters.TAG, failed(draft, captioner.model().getId() + ": " + e));
+            return;
         }
+        // Outside the guard: a failing sink must fail the job, not lose the caption.
+        out.collect(grounded);
     }
 
     /**

@@ -73,8 +73,19 @@ public final class ServedCaptions {
                 ctx.output(DeadLetters.TAG, CaptionMomentsWithModel.failed(draft, why));
                 return;
             }
-            out.collect(
-                    grounding.reground(draft, outcome.getCaption().strip(), outcome.getModel()));
+            GroundedCaption grounded;
+            try {
+                grounded =
+                        grounding.reground(draft, outcome.getCaption().strip(), outcome.getModel());
+            } catch (RuntimeException | StackOverflowError e) {
+                ctx.output(
+                        DeadLetters.TAG,
+                        CaptionMomentsWithModel.failed(
+                                draft, "grounding the caption failed: " + e));
+                return;
+            }
+            // Outside the guard: a failing sink must fail the job, not lose the caption.
+            out.collect(grounded);
         }
     }
 }

@@ -8,12 +8,19 @@ import java.nio.ByteBuffer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
 
-/** Builds {@link DeadLetter} records and names the side output they travel on. */
+/**
+ * Builds {@link DeadLetter} records and names the side output they travel on. A dead letter bounds
+ * its own key, message, stream id and payload head, so it always fits the DLQ sink (a few KB at
+ * most), whatever the record it stands for.
+ */
 public final class DeadLetters {
 
     /** The side output every operator sends rejected records to. */
     public static final OutputTag<DeadLetter> TAG =
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    /** Characters of a stream id kept in a dead letter. */
+    public static final int STREAM_ID_CHARS = 256;
 
     private DeadLetters() {}
 
@@ -24,11 +31,11 @@ public final class DeadLetters {
                 .setSourcePartition(source.getPartition())
                 .setSourceOffset(source.getOffset())
                 .setReason(failure.getReason())
-                .setMessage(failure.getMessage())
+                .setMessage(Failures.cut(failure.getMessage(), Failures.MESSAGE_CHARS))
                 .setStage(stage)
-                .setStreamId(streamId)
-                .setSourceKey(failure.getKey())
-                .setPayloadHead(failure.getPayloadHead())
+                .setStreamId(Failures.cut(streamId, STREAM_ID_CHARS))
+                .setSourceKey(head(failure.getKey(), Failures.KEY_HEAD_BYTES))
+                .setPayloadHead(head(failure.getPayloadHead(), Failures.PAYLOAD_HEAD_BYTES))
                 .setPayloadSize(failure.getPayloadSize())
                 .setFailedAtMicros(nowMicros())
                 .build();
@@ -45,8 +52,34 @@ public final class DeadLetters {
         byte[] key =
                 streamId == null
                         ? null
-                        : streamId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        : Failures.cut(streamId, Failures.KEY_HEAD_BYTES)
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return of(source, Failures.of(reason, message, payload, key), stage, streamId);
+    }
+
+    /**
+     * A dead letter for a record whose processing threw: the stage, the exception and where the
+     * record came from, instead of a restart loop.
+     */
+    public static DeadLetter ofException(
+            SourceRef source, String stage, String streamId, String what, Throwable e) {
+        return of(
+                source,
+                ReasonCode.PROCESSING_ERROR,
+                "Stage '" + stage + "' failed on " + what + ": " + e,
+                stage,
+                streamId,
+                null);
+    }
+
+    private static ByteBuffer head(ByteBuffer buffer, int max) {
+        if (buffer == null || buffer.remaining() <= max) {
+            return buffer;
+        }
+        ByteBuffer view = buffer.duplicate();
+        byte[] out = new byte[max];
+        view.get(out);
+        return ByteBuffer.wrap(out);
     }
 
     /** Wall-clock time in microseconds since the epoch. */

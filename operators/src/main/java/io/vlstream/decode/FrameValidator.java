@@ -7,22 +7,33 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import javax.imageio.ImageReader;
 
 /**
- * Checks a decoded {@link VideoFrame} before its pixels are decoded: fields, media type, the image
- * header's real dimensions against the limits (a small file can declare a huge image) and against
- * the declared ones, and that the file is not cut short. Reads headers only. Thread-safe.
+ * Checks a decoded {@link VideoFrame} before its pixels are decoded: fields against the {@link
+ * InputLimits} (id, pts against the task manager's clock, media type, metadata), the image header's
+ * real dimensions against the {@link DecodeLimits} (a small file can declare a huge image) and
+ * against the declared ones, and that the file is not cut short. Reads headers only. Thread-safe.
  */
 public final class FrameValidator {
 
     private final DecodeLimits limits;
+    private final InputLimits fields;
+    private final LongSupplier nowMicros;
 
-    /** What is wrong with a frame. */
-    private record Problem(ReasonCode reason, String message) {}
-
+    /** With the default field limits and the wall clock. */
     public FrameValidator(DecodeLimits limits) {
+        this(limits, InputLimits.defaults(), DeadLetters::nowMicros);
+    }
+
+    /**
+     * @param nowMicros the clock a frame's pts is checked against, in microseconds since the epoch
+     */
+    public FrameValidator(DecodeLimits limits, InputLimits fields, LongSupplier nowMicros) {
         this.limits = limits;
+        this.fields = fields;
+        this.nowMicros = nowMicros;
     }
 
     /**
@@ -45,12 +56,16 @@ public final class FrameValidator {
      */
     public Optional<Failure> validate(VideoFrame frame, byte[] value, byte[] key) {
         byte[] image = bytes(frame.getImage());
-        Problem problem = check(frame, image);
+        Violation problem = check(frame, image);
         if (problem == null) {
             return Optional.empty();
         }
         String where =
-                "Frame " + frame.getSequence() + " of stream '" + frame.getStreamId() + "': ";
+                "Frame "
+                        + frame.getSequence()
+                        + " of stream '"
+                        + FieldChecks.preview(frame.getStreamId())
+                        + "': ";
         return Optional.of(
                 Failures.of(
                         problem.reason(),
@@ -59,40 +74,89 @@ public final class FrameValidator {
                         key));
     }
 
-    private Problem check(VideoFrame frame, byte[] image) {
-        if (frame.getStreamId() == null || frame.getStreamId().isBlank()) {
-            return new Problem(ReasonCode.INVALID_FIELD, "streamId is blank");
+    private Violation check(VideoFrame frame, byte[] image) {
+        Violation id = FieldChecks.id("streamId", frame.getStreamId(), fields.maxIdChars());
+        if (id != null) {
+            return id;
+        }
+        Violation fieldProblem = checkFields(frame);
+        if (fieldProblem != null) {
+            return fieldProblem;
         }
         if (frame.getSequence() < 0) {
-            return new Problem(
+            return new Violation(
                     ReasonCode.INVALID_FIELD, "sequence " + frame.getSequence() + " is negative");
         }
         String declared = frame.getWidth() + "x" + frame.getHeight();
         if (frame.getWidth() <= 0 || frame.getHeight() <= 0) {
-            return new Problem(
+            return new Violation(
                     ReasonCode.INVALID_FIELD, "declared size " + declared + " is not positive");
         }
         if (!limits.allows(frame.getWidth(), frame.getHeight())) {
-            return new Problem(
+            return new Violation(
                     ReasonCode.IMAGE_TOO_LARGE,
                     "declared size " + declared + " exceeds the limits " + limits.describe());
         }
         Optional<ImageFormat> format = ImageFormat.of(frame.getMediaType());
         if (format.isEmpty()) {
-            return new Problem(
+            return new Violation(
                     ReasonCode.UNSUPPORTED_MEDIA_TYPE,
-                    "media type '" + frame.getMediaType() + "' is not image/jpeg or image/png");
+                    "media type '"
+                            + FieldChecks.preview(frame.getMediaType())
+                            + "' is not image/jpeg or image/png");
         }
         if (image.length == 0) {
-            return new Problem(ReasonCode.INVALID_FIELD, "image is empty");
+            return new Violation(ReasonCode.INVALID_FIELD, "image is empty");
         }
         return checkImage(frame, format.get(), image, declared);
     }
 
-    private Problem checkImage(
+    /** The pts against the clock, then the media type and metadata against their limits. */
+    private Violation checkFields(VideoFrame frame) {
+        long pts = frame.getPtsMicros();
+        if (pts < 0) {
+            return new Violation(
+                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
+                    "ptsMicros " + pts + " is before 1970; a camera clock is wrong");
+        }
+        long now = nowMicros.getAsLong();
+        long ahead = fields.maxPtsAhead().toNanos() / 1_000;
+        if (pts - now > ahead) {
+            return new Violation(
+                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
+                    "ptsMicros "
+                            + pts
+                            + " is "
+                            + (pts - now) / 1_000_000
+                            + " s ahead of this task manager's clock; the limit is "
+                            + fields.maxPtsAhead().toSeconds()
+                            + " s (vlstream.limits.max-pts-ahead)");
+        }
+        long behind = fields.maxPtsBehind().toNanos() / 1_000;
+        if (behind > 0 && now - pts > behind) {
+            return new Violation(
+                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
+                    "ptsMicros "
+                            + pts
+                            + " is "
+                            + (now - pts) / 1_000_000
+                            + " s behind this task manager's clock; the limit is "
+                            + fields.maxPtsBehind().toSeconds()
+                            + " s (vlstream.limits.max-pts-behind)");
+        }
+        Violation mediaType =
+                FieldChecks.length("mediaType", frame.getMediaType(), fields.maxMediaTypeChars());
+        if (mediaType != null) {
+            return mediaType;
+        }
+        return FieldChecks.metadata(
+                frame.getMetadata(), fields.maxMetadataEntries(), fields.maxMetadataBytes());
+    }
+
+    private Violation checkImage(
             VideoFrame frame, ImageFormat format, byte[] image, String declared) {
         if (!format.hasSignature(image)) {
-            return new Problem(
+            return new Violation(
                     ReasonCode.CORRUPT_IMAGE,
                     "declared " + format.mediaType() + " but the bytes lack its signature");
         }
@@ -104,7 +168,7 @@ public final class FrameValidator {
             width = reader.getWidth(0);
             height = reader.getHeight(0);
         } catch (IOException | RuntimeException e) {
-            return new Problem(
+            return new Violation(
                     ReasonCode.CORRUPT_IMAGE,
                     "unreadable " + format.mediaType() + " header: " + e.getMessage());
         } finally {
@@ -114,17 +178,17 @@ public final class FrameValidator {
         }
         String real = width + "x" + height;
         if (width <= 0 || height <= 0 || !limits.allows(width, height)) {
-            return new Problem(
+            return new Violation(
                     ReasonCode.IMAGE_TOO_LARGE,
                     "image header says " + real + ", over the limits " + limits.describe());
         }
         if (width != frame.getWidth() || height != frame.getHeight()) {
-            return new Problem(
+            return new Violation(
                     ReasonCode.DIMENSION_MISMATCH,
                     "declared " + declared + " but the image header says " + real);
         }
         return format.truncation(image)
-                .map(why -> new Problem(ReasonCode.TRUNCATED_IMAGE, why))
+                .map(why -> new Violation(ReasonCode.TRUNCATED_IMAGE, why))
                 .orElse(null);
     }
 

@@ -1,6 +1,7 @@
 package io.vlstream.grounding;
 
 import io.vlstream.avro.AlignmentScore;
+import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.TimedText;
 import io.vlstream.avro.internal.FrameAnalysis;
 import io.vlstream.decode.DeadLetters;
@@ -34,6 +35,8 @@ import org.apache.flink.util.Collector;
  */
 public class AlignTimedTexts
         extends KeyedCoProcessFunction<String, FrameAnalysis, TimedText, AlignmentScore> {
+
+    static final String STAGE = "align-texts";
 
     static final MapStateDescriptor<Long, FrameAnalysis> FRAMES =
             new MapStateDescriptor<>(
@@ -148,13 +151,25 @@ public class AlignTimedTexts
             frames.values().forEach(recent::add);
             for (TimedText text : due) {
                 texts.remove(text.getTextId());
-                out.collect(
-                        alignment.align(
-                                text,
-                                compiler.compile(text.getText()),
-                                recent,
-                                DeadLetters.nowMicros()));
-                textsAligned.inc();
+                try {
+                    out.collect(
+                            alignment.align(
+                                    text,
+                                    compiler.compile(text.getText()),
+                                    recent,
+                                    DeadLetters.nowMicros()));
+                    textsAligned.inc();
+                } catch (RuntimeException | StackOverflowError e) {
+                    // A timed text has no Kafka position here: the message names it.
+                    ctx.output(
+                            DeadLetters.TAG,
+                            DeadLetters.ofException(
+                                    new SourceRef("texts", -1, -1L),
+                                    STAGE,
+                                    text.getStreamId(),
+                                    "timed text '" + text.getTextId() + "'",
+                                    e));
+                }
             }
         }
         if (quiet) {

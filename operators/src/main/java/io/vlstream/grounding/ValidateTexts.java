@@ -4,6 +4,9 @@ import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.TimedText;
 import io.vlstream.avro.internal.TextEnvelope;
 import io.vlstream.decode.DeadLetters;
+import io.vlstream.decode.FieldChecks;
+import io.vlstream.decode.InputLimits;
+import io.vlstream.decode.Violation;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import java.nio.ByteBuffer;
@@ -13,10 +16,25 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-/** Passes on timed texts that decoded and make sense; the rest go to the DLQ. */
+/**
+ * Passes on timed texts that decoded, fit the {@link InputLimits} (ids, text, a span of at most
+ * {@code maxTextSpan} after 1970, starting at most {@code maxPtsAhead} after now) and make sense;
+ * the rest go to the DLQ.
+ */
 public class ValidateTexts extends ProcessFunction<TextEnvelope, TimedText> {
 
     static final String STAGE = "validate-texts";
+
+    private final InputLimits limits;
+
+    /** With the default limits. */
+    public ValidateTexts() {
+        this(InputLimits.defaults());
+    }
+
+    public ValidateTexts(InputLimits limits) {
+        this.limits = limits;
+    }
 
     private transient Counter rejected;
 
@@ -37,38 +55,80 @@ public class ValidateTexts extends ProcessFunction<TextEnvelope, TimedText> {
             return;
         }
         TimedText text = envelope.getText();
-        String problem = problem(text);
+        Violation problem = problem(text, limits, envelope.getReceivedAtMicros());
         if (problem != null) {
             rejected.inc();
             ctx.output(
                     DeadLetters.TAG,
                     DeadLetters.of(
                             envelope.getSource(),
-                            ReasonCode.INVALID_TEXT,
-                            "Timed text rejected: " + problem,
+                            problem.reason(),
+                            "Timed text rejected: " + problem.message(),
                             STAGE,
                             text.getStreamId(),
-                            ByteBuffer.wrap(text.getText().getBytes(StandardCharsets.UTF_8))));
+                            ByteBuffer.wrap(
+                                    FieldChecks.preview(text.getText())
+                                            .getBytes(StandardCharsets.UTF_8))));
             return;
         }
         out.collect(text);
     }
 
-    static String problem(TimedText text) {
-        if (text.getStreamId().isBlank()) {
-            return "streamId is blank";
+    /**
+     * @param nowMicros when the text was read: a text may start at most {@code maxPtsAhead} later,
+     *     like a frame, so none waits in state for a span that is far away
+     */
+    static Violation problem(TimedText text, InputLimits limits, long nowMicros) {
+        Violation id = FieldChecks.id("streamId", text.getStreamId(), limits.maxIdChars());
+        if (id == null) {
+            id = FieldChecks.id("textId", text.getTextId(), limits.maxIdChars());
         }
-        if (text.getTextId().isBlank()) {
-            return "textId is blank";
+        if (id != null) {
+            return id;
+        }
+        Violation length = FieldChecks.length("text", text.getText(), limits.maxTextChars());
+        if (length == null) {
+            length = FieldChecks.length("kind", text.getKind(), limits.maxIdChars());
+        }
+        if (length != null) {
+            return length;
+        }
+        if (text.getStartMicros() < 0) {
+            return new Violation(
+                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
+                    "startMicros " + text.getStartMicros() + " is before 1970");
+        }
+        if (text.getStartMicros() - nowMicros > limits.maxPtsAhead().toNanos() / 1_000) {
+            return new Violation(
+                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
+                    "startMicros "
+                            + text.getStartMicros()
+                            + " is "
+                            + (text.getStartMicros() - nowMicros) / 1_000_000
+                            + " s ahead of this task manager's clock; the limit is "
+                            + limits.maxPtsAhead().toSeconds()
+                            + " s (vlstream.limits.max-pts-ahead)");
         }
         if (text.getEndMicros() < text.getStartMicros()) {
-            return "endMicros "
-                    + text.getEndMicros()
-                    + " is before startMicros "
-                    + text.getStartMicros();
+            return new Violation(
+                    ReasonCode.INVALID_TEXT,
+                    "endMicros "
+                            + text.getEndMicros()
+                            + " is before startMicros "
+                            + text.getStartMicros());
+        }
+        long spanMicros = text.getEndMicros() - text.getStartMicros();
+        if (spanMicros > limits.maxTextSpan().toNanos() / 1_000) {
+            return new Violation(
+                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
+                    "the span is "
+                            + spanMicros / 1_000_000
+                            + " s long; the limit is "
+                            + limits.maxTextSpan().toSeconds()
+                            + " s (vlstream.limits.max-text-span)");
         }
         if (text.getText().isBlank()) {
-            return "text is blank";
+            return new Violation(ReasonCode.INVALID_TEXT, "text is blank");
         }
         return null;
     }

@@ -1,13 +1,15 @@
 package io.vlstream.instruction;
 
 import io.vlstream.avro.Instruction;
-import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.InstructionEnvelope;
 import io.vlstream.avro.internal.SimilarityModel;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.decode.Failures;
+import io.vlstream.decode.FieldChecks;
+import io.vlstream.decode.InputLimits;
+import io.vlstream.decode.Violation;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import io.vlstream.model.DualEncoder;
@@ -16,21 +18,37 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Compiles each instruction once, when it arrives, into a query over the detector's labels. A
- * tombstone or {@code active=false} becomes a retirement; a bad record goes to the DLQ.
+ * tombstone or {@code active=false} becomes a retirement; a bad record goes to the DLQ: fields past
+ * the {@link InputLimits}, too many terms, a new instruction while {@code maxActiveInstructions}
+ * are active, or one whose compilation or text encoding throws. Runs at parallelism 1 and keeps the
+ * ids of the active instructions in operator state, so the limit holds across restarts.
  */
-public class CompileInstructions extends ProcessFunction<InstructionEnvelope, CompiledInstruction> {
+public class CompileInstructions extends ProcessFunction<InstructionEnvelope, CompiledInstruction>
+        implements CheckpointedFunction {
 
     static final String STAGE = "compile-instructions";
+
+    static final ListStateDescriptor<String> ACTIVE_IDS =
+            new ListStateDescriptor<>("active-instruction-ids", BasicTypeInfo.STRING_TYPE_INFO);
 
     private final float defaultThreshold;
     private final int defaultMaxFramesPerMinute;
     private final DualEncoderFactory encoderFactory;
+    private final InputLimits limits;
+    private transient ActiveInstructions active;
+    private transient ListState<String> activeIdsState;
     private transient InstructionCompiler compiler;
     private transient DualEncoder encoder;
     private transient Counter compiled;
@@ -57,9 +75,32 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
             float defaultThreshold,
             int defaultMaxFramesPerMinute,
             DualEncoderFactory encoderFactory) {
+        this(defaultThreshold, defaultMaxFramesPerMinute, encoderFactory, InputLimits.defaults());
+    }
+
+    /**
+     * @param limits the limits every instruction is checked against before it is compiled
+     */
+    public CompileInstructions(
+            float defaultThreshold,
+            int defaultMaxFramesPerMinute,
+            DualEncoderFactory encoderFactory,
+            InputLimits limits) {
         this.defaultThreshold = defaultThreshold;
         this.defaultMaxFramesPerMinute = defaultMaxFramesPerMinute;
         this.encoderFactory = encoderFactory;
+        this.limits = limits;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        activeIdsState = context.getOperatorStateStore().getListState(ACTIVE_IDS);
+        active = new ActiveInstructions(limits.maxActiveInstructions(), activeIdsState.get());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        activeIdsState.update(active.ids());
     }
 
     @Override
@@ -85,22 +126,55 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
         Instruction instruction = envelope.getInstruction();
         if (instruction == null) {
             retired.inc();
+            active.retire(envelope.getKey());
             out.collect(retirement(envelope.getKey()));
             return;
         }
-        String problem = InstructionValidation.problem(instruction, envelope.getKey());
+        Violation problem = InstructionValidation.check(instruction, envelope.getKey(), limits);
         if (problem != null) {
-            rejected.inc();
-            ctx.output(DeadLetters.TAG, invalid(envelope, problem));
+            reject(envelope, problem, ctx);
             return;
         }
+        String id = instruction.getInstructionId();
         if (!instruction.getActive()) {
             retired.inc();
-            out.collect(retirement(instruction.getInstructionId()));
+            active.retire(id);
+            out.collect(retirement(id));
+            return;
+        }
+        Violation full = active.admit(id);
+        if (full != null) {
+            reject(envelope, full, ctx);
+            return;
+        }
+        CompiledInstruction result;
+        try {
+            result = compile(instruction);
+        } catch (RuntimeException | StackOverflowError e) {
+            rejected.inc();
+            ctx.output(
+                    DeadLetters.TAG,
+                    DeadLetters.ofException(
+                            envelope.getSource(),
+                            STAGE,
+                            null,
+                            "instruction '" + FieldChecks.preview(id) + "'",
+                            e));
+            return;
+        }
+        Violation tooMany = InstructionValidation.checkCompiled(result.getQuery(), limits);
+        if (tooMany != null) {
+            reject(envelope, tooMany, ctx);
             return;
         }
         compiled.inc();
-        out.collect(compile(instruction));
+        active.activate(id);
+        out.collect(result);
+    }
+
+    private void reject(InstructionEnvelope envelope, Violation problem, Context ctx) {
+        rejected.inc();
+        ctx.output(DeadLetters.TAG, invalid(envelope, problem));
     }
 
     private CompiledInstruction compile(Instruction instruction) {
@@ -164,13 +238,16 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
     }
 
     private static io.vlstream.avro.DeadLetter invalid(
-            InstructionEnvelope envelope, String problem) {
+            InstructionEnvelope envelope, Violation problem) {
         Instruction instruction = envelope.getInstruction();
-        byte[] text = instruction.toString().getBytes(StandardCharsets.UTF_8);
+        String head = instruction.toString();
+        byte[] text =
+                head.substring(0, Math.min(head.length(), Failures.PAYLOAD_HEAD_BYTES))
+                        .getBytes(StandardCharsets.UTF_8);
         Failure failure =
                 Failures.of(
-                        ReasonCode.INVALID_INSTRUCTION,
-                        "Instruction rejected: " + problem,
+                        problem.reason(),
+                        "Instruction rejected: " + problem.message(),
                         text,
                         envelope.getKey() == null
                                 ? null

@@ -1,48 +1,87 @@
 package io.vlstream.instruction;
 
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
+import io.vlstream.avro.ReasonCode;
+import io.vlstream.decode.FieldChecks;
+import io.vlstream.decode.InputLimits;
+import io.vlstream.decode.Violation;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
-/** Decides whether an instruction applies to a stream: listed ids, a glob, or every stream. */
+/**
+ * Which streams an instruction applies to: listed ids, a glob, or every stream. Built once per
+ * instruction; {@link #selects} is a hash lookup plus a {@link StreamGlob} match, which never
+ * backtracks.
+ */
 public final class StreamSelector {
 
-    private static final Map<String, PathMatcher> GLOBS = new ConcurrentHashMap<>();
+    private static final StreamSelector NONE = new StreamSelector(Set.of(), null, false);
 
-    private StreamSelector() {}
+    private final Set<String> ids;
+    private final StreamGlob glob;
+    private final boolean everyStream;
 
-    /**
-     * @param streamIds ids the instruction names (may be empty)
-     * @param glob a glob over stream ids such as {@code lobby-*} (may be null)
-     * @return true when both are empty, or the stream is listed or matches the glob
-     */
-    public static boolean selects(List<String> streamIds, String glob, String streamId) {
-        boolean noGlob = glob == null || glob.isBlank();
-        if (streamIds.isEmpty() && noGlob) {
-            return true;
-        }
-        if (streamIds.contains(streamId)) {
-            return true;
-        }
-        return !noGlob
-                && GLOBS.computeIfAbsent(
-                                glob, g -> FileSystems.getDefault().getPathMatcher("glob:" + g))
-                        .matches(Path.of(streamId));
+    private StreamSelector(Set<String> ids, StreamGlob glob, boolean everyStream) {
+        this.ids = ids;
+        this.glob = glob;
+        this.everyStream = everyStream;
     }
 
-    /** Checks a glob compiles; returns the problem, or null when it does. */
-    public static String checkGlob(String glob) {
+    /**
+     * The selector of an instruction's {@code streamIds} and {@code streamGlob} (null or blank:
+     * none); with neither, every stream.
+     *
+     * @throws IllegalArgumentException if the glob does not compile
+     */
+    public static StreamSelector of(List<String> streamIds, String glob) {
+        StreamGlob compiled = glob == null || glob.isBlank() ? null : StreamGlob.compile(glob);
+        return new StreamSelector(
+                Set.copyOf(streamIds), compiled, streamIds.isEmpty() && compiled == null);
+    }
+
+    /** A selector that selects nothing: for an instruction whose glob no longer compiles. */
+    public static StreamSelector none() {
+        return NONE;
+    }
+
+    /** Whether the instruction applies to {@code streamId}. */
+    public boolean selects(String streamId) {
+        return everyStream || ids.contains(streamId) || (glob != null && glob.matches(streamId));
+    }
+
+    /**
+     * Checks a glob's length, syntax and complexity; returns the violation, or null when it may be
+     * used. Linear in the glob's length.
+     */
+    public static Violation checkGlob(String glob, InputLimits limits) {
         if (glob == null || glob.isBlank()) {
             return null;
         }
-        try {
-            FileSystems.getDefault().getPathMatcher("glob:" + glob);
-            return null;
-        } catch (RuntimeException e) {
-            return "stream glob '" + glob + "' is not a valid glob: " + e.getMessage();
+        Violation length = FieldChecks.length("streamGlob", glob, limits.maxGlobChars());
+        if (length != null) {
+            return length;
         }
+        StreamGlob compiled;
+        try {
+            compiled = StreamGlob.compile(glob);
+        } catch (IllegalArgumentException e) {
+            return new Violation(
+                    ReasonCode.INVALID_INSTRUCTION,
+                    "stream glob '"
+                            + FieldChecks.preview(glob)
+                            + "' is not a valid glob: "
+                            + e.getMessage());
+        }
+        if (compiled.wildcards() > limits.maxGlobWildcards()) {
+            return new Violation(
+                    ReasonCode.GLOB_TOO_COMPLEX,
+                    "stream glob '"
+                            + FieldChecks.preview(glob)
+                            + "' has "
+                            + compiled.wildcards()
+                            + " wildcards; the limit is "
+                            + limits.maxGlobWildcards()
+                            + " (vlstream.limits.max-glob-wildcards)");
+        }
+        return null;
     }
 }

@@ -67,6 +67,18 @@ public enum VlstreamMetric {
     INSTRUCTIONS_RETIRED("instructions_retired_total", Kind.COUNTER, "Instructions retired."),
     INSTRUCTIONS_REJECTED(
             "instructions_rejected_total", Kind.COUNTER, "Instructions sent to the DLQ."),
+    DEAD_LETTERS(
+            "dead_letters_total",
+            Kind.COUNTER,
+            "reason",
+            "Records sent to the DLQ by any stage, by reason code (limits, clocks, outputs too"
+                    + " large, stage failures included)."),
+    OUTPUTS_TRIMMED(
+            "outputs_trimmed_total",
+            Kind.COUNTER,
+            "sink",
+            "Captions and scores trimmed to fit the sink's request size, by sink (captions,"
+                    + " scores)."),
     TEXTS_REJECTED("texts_rejected_total", Kind.COUNTER, "Timed texts sent to the DLQ."),
     TEXTS_ALIGNED("texts_aligned_total", Kind.COUNTER, "Timed texts scored against their span."),
     CAPTIONS_SERVED(

@@ -1,7 +1,9 @@
 package io.vlstream.selection;
 
+import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.MomentStatus;
+import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.OpenMoment;
 import io.vlstream.avro.internal.ScoredFrame;
@@ -52,6 +54,11 @@ public class SelectMoments
                     "pending-frames",
                     BasicTypeInfo.LONG_TYPE_INFO,
                     TypeInformation.of(ScoredFrame.class));
+
+    /** Bytes of the images held in {@link #PENDING}: bounded like the open moment's evidence. */
+    static final ValueStateDescriptor<Long> PENDING_IMAGE_BYTES =
+            new ValueStateDescriptor<>("pending-image-bytes", BasicTypeInfo.LONG_TYPE_INFO);
+
     static final ValueStateDescriptor<OpenMoment> MOMENT =
             new ValueStateDescriptor<>("open-moment", TypeInformation.of(OpenMoment.class));
     static final ValueStateDescriptor<long[]> BUDGET =
@@ -65,9 +72,15 @@ public class SelectMoments
     private final long updateIntervalMicros;
     private final QuietTimer quietTimer;
     private final float minDetectionScore;
+    private final long maxEvidenceBytes;
     private transient MomentSelection selection;
+
+    /** Where the callback running now sends dead letters (its context's side output). */
+    private transient java.util.function.Consumer<DeadLetter> deadLetters;
+
     private transient CaptionComposer composer;
     private transient MapState<Long, ScoredFrame> pending;
+    private transient ValueState<Long> pendingImageBytes;
     private transient ValueState<OpenMoment> moment;
     private transient ValueState<long[]> budget;
     private transient ValueState<double[]> sketch;
@@ -92,6 +105,29 @@ public class SelectMoments
             long updateIntervalMicros,
             long quietTimeoutMillis,
             float minDetectionScore) {
+        this(
+                policy,
+                updateIntervalMicros,
+                quietTimeoutMillis,
+                minDetectionScore,
+                DEFAULT_MAX_EVIDENCE_BYTES);
+    }
+
+    /** Default bound of one key's evidence images, in bytes. */
+    public static final long DEFAULT_MAX_EVIDENCE_BYTES = 4L << 20;
+
+    static final String STAGE = "select-moments";
+
+    /**
+     * @param maxEvidenceBytes most bytes of evidence images one key keeps ({@link EvidenceBytes})
+     */
+    public SelectMoments(
+            SelectionPolicy policy,
+            long updateIntervalMicros,
+            long quietTimeoutMillis,
+            float minDetectionScore,
+            long maxEvidenceBytes) {
+        this.maxEvidenceBytes = maxEvidenceBytes;
         this.policy = policy;
         this.updateIntervalMicros = updateIntervalMicros;
         this.quietTimer = new QuietTimer(quietTimeoutMillis);
@@ -103,6 +139,7 @@ public class SelectMoments
         selection = new MomentSelection(policy, updateIntervalMicros);
         composer = new CaptionComposer(new FrameScorer(minDetectionScore));
         pending = getRuntimeContext().getMapState(PENDING);
+        pendingImageBytes = getRuntimeContext().getState(PENDING_IMAGE_BYTES);
         moment = getRuntimeContext().getState(MOMENT);
         budget = getRuntimeContext().getState(BUDGET);
         sketch = getRuntimeContext().getState(SKETCH);
@@ -132,6 +169,17 @@ public class SelectMoments
             lateFrames.inc();
             return;
         }
+        if (frame.getImage() != null) {
+            // Frames waiting for the watermark (a camera ahead of the clock waits longest) hold at
+            // most the evidence bound in images; past it they wait without theirs.
+            Long held = pendingImageBytes.value();
+            long bytes = (held == null ? 0 : held) + frame.getImage().remaining();
+            if (bytes > maxEvidenceBytes) {
+                frame.setImage(null);
+            } else {
+                pendingImageBytes.update(bytes);
+            }
+        }
         pending.put(frame.getPtsMicros(), frame);
         ctx.timerService().registerEventTimeTimer(eventTime);
         quietTimer.restart(ctx.timerService());
@@ -140,6 +188,7 @@ public class SelectMoments
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<GroundedCaption> out)
             throws Exception {
+        deadLetters = d -> ctx.output(DeadLetters.TAG, d);
         CompiledInstruction instruction =
                 ctx.getBroadcastState(InstructionState.DESCRIPTOR)
                         .get(SelectionKey.instructionId(ctx.getCurrentKey()));
@@ -191,6 +240,7 @@ public class SelectMoments
 
     private void clearAll() {
         pending.clear();
+        pendingImageBytes.clear();
         moment.clear();
         budget.clear();
         sketch.clear();
@@ -208,10 +258,18 @@ public class SelectMoments
             Collector<GroundedCaption> out)
             throws Exception {
         TreeMap<Long, ScoredFrame> due = new TreeMap<>();
+        long stillHeld = 0;
         for (Map.Entry<Long, ScoredFrame> entry : pending.entries()) {
             if (entry.getKey() <= upToMicros) {
                 due.put(entry.getKey(), entry.getValue());
+            } else if (entry.getValue().getImage() != null) {
+                stillHeld += entry.getValue().getImage().remaining();
             }
+        }
+        if (stillHeld == 0) {
+            pendingImageBytes.clear();
+        } else {
+            pendingImageBytes.update(stillHeld);
         }
         long last = Long.MIN_VALUE;
         for (Map.Entry<Long, ScoredFrame> entry : due.entrySet()) {
@@ -228,12 +286,31 @@ public class SelectMoments
             CompiledInstruction instruction,
             Collector<GroundedCaption> out) {
         boolean wasOpen = state.open != null;
-        List<MomentSelection.Emission> emissions = selection.onFrame(state, frame);
+        List<MomentSelection.Emission> emissions;
+        try {
+            emissions = selection.onFrame(state, frame);
+        } catch (RuntimeException | StackOverflowError e) {
+            // This frame is lost to selection (its score was emitted); the key's moment goes on.
+            deadLetters.accept(
+                    DeadLetters.ofException(
+                            new SourceRef("moment", -1, -1L),
+                            STAGE,
+                            frame.getStreamId(),
+                            "frame "
+                                    + frame.getSequence()
+                                    + " for instruction '"
+                                    + frame.getInstructionId()
+                                    + "'",
+                            e));
+            return;
+        }
         boolean closedOne = false;
         for (MomentSelection.Emission e : emissions) {
             closedOne |= e.status() == MomentStatus.FINAL;
             emit(e, instruction, out);
         }
+        // After the captions went out: they share frames with the open moment.
+        EvidenceBytes.bound(state.open, maxEvidenceBytes);
         if (state.open != null && (!wasOpen || closedOne)) {
             momentsOpened.inc();
         }
@@ -259,10 +336,22 @@ public class SelectMoments
             return;
         }
         Moment m = e.moment();
-        ComposedCaption caption = composer.compose(instruction.getQuery(), m.evidence());
         long nowMicros = DeadLetters.nowMicros();
-        GroundedCaption record =
-                GroundedCaptions.of(m, instruction, caption, composer.model(), nowMicros);
+        GroundedCaption record;
+        try {
+            ComposedCaption caption = composer.compose(instruction.getQuery(), m.evidence());
+            record = GroundedCaptions.of(m, instruction, caption, composer.model(), nowMicros);
+        } catch (RuntimeException | StackOverflowError failure) {
+            // One moment lost to a bug in composing, not the job: the DLQ says which one.
+            deadLetters.accept(
+                    DeadLetters.ofException(
+                            new SourceRef("moment", -1, -1L),
+                            STAGE,
+                            m.evidence().isEmpty() ? null : m.evidence().get(0).getStreamId(),
+                            "the moment of instruction '" + instruction.getInstructionId() + "'",
+                            failure));
+            return;
+        }
         record.setStatus(e.status());
         out.collect(record);
         captionsOut.inc();
@@ -274,6 +363,7 @@ public class SelectMoments
     public void processBroadcastElement(
             CompiledInstruction instruction, Context ctx, Collector<GroundedCaption> out)
             throws Exception {
+        deadLetters = d -> ctx.output(DeadLetters.TAG, d);
         var state = ctx.getBroadcastState(InstructionState.DESCRIPTOR);
         String id = instruction.getInstructionId();
         CompiledInstruction previous = state.get(id);
@@ -346,6 +436,13 @@ public class SelectMoments
                 (key, timer) -> {
                     if (id.equals(SelectionKey.instructionId(key))) {
                         timer.clear();
+                    }
+                });
+        ctx.applyToKeyedState(
+                PENDING_IMAGE_BYTES,
+                (key, bytes) -> {
+                    if (id.equals(SelectionKey.instructionId(key))) {
+                        bytes.clear();
                     }
                 });
     }

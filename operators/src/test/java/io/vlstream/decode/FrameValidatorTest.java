@@ -140,7 +140,7 @@ class FrameValidatorTest {
         VideoFrame zeroWidth = Samples.frame("image/jpeg", Samples.jpeg(), 0, 342);
         VideoFrame noImage = Samples.frame("image/jpeg", new byte[0], 548, 342);
 
-        assertThat(reason(blank)).isEqualTo(ReasonCode.INVALID_FIELD);
+        assertThat(reason(blank)).isEqualTo(ReasonCode.INVALID_ID);
         assertThat(reason(negative)).isEqualTo(ReasonCode.INVALID_FIELD);
         assertThat(reason(zeroWidth)).isEqualTo(ReasonCode.INVALID_FIELD);
         assertThat(reason(noImage)).isEqualTo(ReasonCode.INVALID_FIELD);
