@@ -2,6 +2,7 @@ package io.vlstream.decode;
 
 import io.vlstream.avro.ReasonCode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -96,6 +97,45 @@ public final class FieldChecks {
                             + maxBytes);
         }
         return null;
+    }
+
+    /**
+     * A producer's timestamp against the task manager's clock: not before 1970, at most {@code
+     * ahead} after {@code nowMicros} and, unless {@code behind} is zero, at most {@code behind}
+     * before it.
+     */
+    public static Violation timestamp(
+            String field, long micros, long nowMicros, Duration ahead, Duration behind) {
+        if (micros < 0) {
+            return new Violation(
+                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
+                    field + " " + micros + " is before 1970; a clock is wrong");
+        }
+        if (micros - nowMicros > ahead.toNanos() / 1_000) {
+            return outOfWindow(field, micros, micros - nowMicros, "ahead of", ahead, "ahead");
+        }
+        if (!behind.isZero() && nowMicros - micros > behind.toNanos() / 1_000) {
+            return outOfWindow(field, micros, nowMicros - micros, "behind", behind, "behind");
+        }
+        return null;
+    }
+
+    private static Violation outOfWindow(
+            String field, long micros, long offMicros, String where, Duration limit, String key) {
+        return new Violation(
+                ReasonCode.TIMESTAMP_OUT_OF_RANGE,
+                field
+                        + " "
+                        + micros
+                        + " is "
+                        + offMicros / 1_000_000
+                        + " s "
+                        + where
+                        + " this task manager's clock; the limit is "
+                        + limit.toSeconds()
+                        + " s (vlstream.limits.max-pts-"
+                        + key
+                        + ")");
     }
 
     /** A Kafka record key: at most {@code maxBytes} bytes. */

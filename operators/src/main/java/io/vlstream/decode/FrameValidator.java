@@ -113,36 +113,15 @@ public final class FrameValidator {
 
     /** The pts against the clock, then the media type and metadata against their limits. */
     private Violation checkFields(VideoFrame frame) {
-        long pts = frame.getPtsMicros();
-        if (pts < 0) {
-            return new Violation(
-                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
-                    "ptsMicros " + pts + " is before 1970; a camera clock is wrong");
-        }
-        long now = nowMicros.getAsLong();
-        long ahead = fields.maxPtsAhead().toNanos() / 1_000;
-        if (pts - now > ahead) {
-            return new Violation(
-                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
-                    "ptsMicros "
-                            + pts
-                            + " is "
-                            + (pts - now) / 1_000_000
-                            + " s ahead of this task manager's clock; the limit is "
-                            + fields.maxPtsAhead().toSeconds()
-                            + " s (vlstream.limits.max-pts-ahead)");
-        }
-        long behind = fields.maxPtsBehind().toNanos() / 1_000;
-        if (behind > 0 && now - pts > behind) {
-            return new Violation(
-                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
-                    "ptsMicros "
-                            + pts
-                            + " is "
-                            + (now - pts) / 1_000_000
-                            + " s behind this task manager's clock; the limit is "
-                            + fields.maxPtsBehind().toSeconds()
-                            + " s (vlstream.limits.max-pts-behind)");
+        Violation pts =
+                FieldChecks.timestamp(
+                        "ptsMicros",
+                        frame.getPtsMicros(),
+                        nowMicros.getAsLong(),
+                        fields.maxPtsAhead(),
+                        fields.maxPtsBehind());
+        if (pts != null) {
+            return pts;
         }
         Violation mediaType =
                 FieldChecks.length("mediaType", frame.getMediaType(), fields.maxMediaTypeChars());

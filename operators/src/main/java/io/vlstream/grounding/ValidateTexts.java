@@ -11,6 +11,7 @@ import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -93,21 +94,16 @@ public class ValidateTexts extends ProcessFunction<TextEnvelope, TimedText> {
         if (length != null) {
             return length;
         }
-        if (text.getStartMicros() < 0) {
-            return new Violation(
-                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
-                    "startMicros " + text.getStartMicros() + " is before 1970");
-        }
-        if (text.getStartMicros() - nowMicros > limits.maxPtsAhead().toNanos() / 1_000) {
-            return new Violation(
-                    ReasonCode.TIMESTAMP_OUT_OF_RANGE,
-                    "startMicros "
-                            + text.getStartMicros()
-                            + " is "
-                            + (text.getStartMicros() - nowMicros) / 1_000_000
-                            + " s ahead of this task manager's clock; the limit is "
-                            + limits.maxPtsAhead().toSeconds()
-                            + " s (vlstream.limits.max-pts-ahead)");
+        // No limit behind: a label may come long after its span.
+        Violation start =
+                FieldChecks.timestamp(
+                        "startMicros",
+                        text.getStartMicros(),
+                        nowMicros,
+                        limits.maxPtsAhead(),
+                        Duration.ZERO);
+        if (start != null) {
+            return start;
         }
         if (text.getEndMicros() < text.getStartMicros()) {
             return new Violation(
