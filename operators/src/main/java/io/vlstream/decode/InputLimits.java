@@ -99,25 +99,6 @@ public record InputLimits(
                 Duration.ofHours(1));
     }
 
-    /** These limits with at most {@code count} active instructions. */
-    public InputLimits withMaxActiveInstructions(int count) {
-        return new InputLimits(
-                maxIdChars,
-                maxKeyBytes,
-                maxTextChars,
-                maxGlobChars,
-                maxGlobWildcards,
-                maxMediaTypeChars,
-                maxMetadataEntries,
-                maxMetadataBytes,
-                maxStreamIds,
-                maxTerms,
-                count,
-                maxPtsAhead,
-                maxPtsBehind,
-                maxTextSpan);
-    }
-
     private static void requirePositive(String name, int value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
