@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -43,11 +44,17 @@ import org.apache.flink.util.Collector;
  * cleared; a retired instruction has its open moments closed and their state cleared. Keyed state
  * holds at most the open moment (bounded by its evidence budget), the frames still waiting for the
  * watermark, the budget window (at most the budget's entries) and, in ADAPTIVE mode, an 11-value
- * quantile sketch.
+ * quantile sketch; the images of the open moment and of the waiting frames are each bounded by
+ * {@code maxEvidenceBytes}. A frame selection throws on becomes a dead letter, not a restart.
  */
 public class SelectMoments
         extends KeyedBroadcastProcessFunction<
                 String, ScoredFrame, CompiledInstruction, GroundedCaption> {
+
+    /** Default bound of one key's evidence images, in bytes. */
+    public static final long DEFAULT_MAX_EVIDENCE_BYTES = 4L << 20;
+
+    static final String STAGE = "select-moments";
 
     static final MapStateDescriptor<Long, ScoredFrame> PENDING =
             new MapStateDescriptor<>(
@@ -74,11 +81,11 @@ public class SelectMoments
     private final float minDetectionScore;
     private final long maxEvidenceBytes;
     private transient MomentSelection selection;
+    private transient CaptionComposer composer;
 
     /** Where the callback running now sends dead letters (its context's side output). */
-    private transient java.util.function.Consumer<DeadLetter> deadLetters;
+    private transient Consumer<DeadLetter> deadLetters;
 
-    private transient CaptionComposer composer;
     private transient MapState<Long, ScoredFrame> pending;
     private transient ValueState<Long> pendingImageBytes;
     private transient ValueState<OpenMoment> moment;
@@ -112,11 +119,6 @@ public class SelectMoments
                 minDetectionScore,
                 DEFAULT_MAX_EVIDENCE_BYTES);
     }
-
-    /** Default bound of one key's evidence images, in bytes. */
-    public static final long DEFAULT_MAX_EVIDENCE_BYTES = 4L << 20;
-
-    static final String STAGE = "select-moments";
 
     /**
      * @param maxEvidenceBytes most bytes of evidence images one key keeps ({@link EvidenceBytes})
