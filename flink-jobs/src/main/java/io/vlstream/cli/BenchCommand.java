@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "bench",
+        mixinStandardHelpOptions = true,
         description =
                 "Measure the detector alone and the whole pipeline (Kafka -> Flink -> Kafka) on"
                         + " the same frames of vtest.avi, and print a table.")

@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "demo",
+        mixinStandardHelpOptions = true,
         description =
                 "Run vlstream end to end on this machine: Kafka broker + Flink MiniCluster +"
                         + " built-in model + sample video (vtest.avi) and print grounded captions.")

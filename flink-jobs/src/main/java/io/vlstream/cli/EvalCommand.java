@@ -43,6 +43,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "eval",
+        mixinStandardHelpOptions = true,
         description =
                 "Measure moment selection against dense scoring of every frame, and against"
                         + " uniform and top-k sampling at the same captioner budget.")

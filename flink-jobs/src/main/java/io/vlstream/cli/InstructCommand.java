@@ -159,11 +159,13 @@ final class InstructCommand implements Runnable {
         String text;
 
         @Option(
-                names = "--streams",
+                names = {"--stream", "--streams"},
                 paramLabel = "ID",
                 split = ",",
                 description =
-                        "Streams it applies to (default: every stream, unless --stream-glob).")
+                        "Stream it applies to; repeat it or separate ids with commas (default:"
+                                + " every stream, unless --stream-glob). --streams is the old"
+                                + " spelling.")
         List<String> streams = new ArrayList<>();
 
         @Option(

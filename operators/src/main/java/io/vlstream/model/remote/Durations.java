@@ -2,36 +2,31 @@ package io.vlstream.model.remote;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.apache.flink.util.TimeUtils;
 
-/** Durations as written in endpoint URIs: {@code 500ms}, {@code 30s}, {@code 2min}, {@code 1h}. */
+/**
+ * Durations as written in endpoint URIs: {@code 500ms}, {@code 30s}, {@code 2min}, {@code 1h}, read
+ * by Flink's own {@link TimeUtils} (the same units as every Flink duration setting), or ISO-8601.
+ */
 final class Durations {
-
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h)");
 
     private Durations() {}
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 2m}/{@code 2min}, {@code 1h} or ISO-8601 PT30S. */
     static Duration parse(String option, String text) {
-        String value = text.trim().toLowerCase(Locale.ROOT);
-        Matcher m = SIMPLE.matcher(value);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m", "min" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        if (value.startsWith("p")) {
-            try {
-                return Duration.parse(text.trim());
-            } catch (DateTimeParseException e) {
-                // falls through to the message below
+        String value = text.trim();
+        boolean iso = value.startsWith("P") || value.startsWith("p");
+        // TimeUtils reads a bare number as milliseconds; an endpoint option wants its unit.
+        boolean unit = !value.isEmpty() && !Character.isDigit(value.charAt(value.length() - 1));
+        try {
+            if (iso) {
+                return Duration.parse(value);
             }
+            if (unit) {
+                return TimeUtils.parseDuration(value);
+            }
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            // The message below says what is expected.
         }
         throw new IllegalArgumentException(
                 option

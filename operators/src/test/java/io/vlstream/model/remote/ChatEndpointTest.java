@@ -105,6 +105,13 @@ class ChatEndpointTest {
         assertThat(Durations.parse("x", "2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(Durations.parse("x", "1h")).isEqualTo(Duration.ofHours(1));
         assertThat(Durations.parse("x", "PT1.5S")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Durations.parse("x", "2min")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Durations.parse("x", "30 s")).isEqualTo(Duration.ofSeconds(30));
+        for (String bad : new String[] {"30", "", "fast", "-1s", "1.5s", "PTx"}) {
+            assertThatThrownBy(() -> Durations.parse("timeout", bad))
+                    .as(bad)
+                    .hasMessageContaining("timeout='" + bad + "' is not a duration");
+        }
         assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
         assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
     }
