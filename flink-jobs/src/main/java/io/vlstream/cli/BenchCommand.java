@@ -1,6 +1,5 @@
 package io.vlstream.cli;
 
-import io.vlstream.analysis.ObjectDetector;
 import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.Instruction;
 import io.vlstream.avro.VideoFrame;
@@ -12,6 +11,7 @@ import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
 import io.vlstream.media.VideoFileFrames;
 import io.vlstream.model.DetectorSettings;
+import io.vlstream.model.ObjectDetector;
 import io.vlstream.model.builtin.BuiltinModels;
 import java.awt.image.BufferedImage;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package io.vlstream.cli;
 
 import io.vlstream.analysis.ChangeGate;
-import io.vlstream.analysis.ObjectDetector;
 import io.vlstream.avro.ModelRef;
 import io.vlstream.avro.ThresholdMode;
 import io.vlstream.avro.VideoFrame;
@@ -18,6 +17,7 @@ import io.vlstream.instruction.InstructionCompiler;
 import io.vlstream.jobs.JobSettings;
 import io.vlstream.media.VideoFileFrames;
 import io.vlstream.model.DetectorSettings;
+import io.vlstream.model.ObjectDetector;
 import io.vlstream.model.builtin.BuiltinModels;
 import io.vlstream.selection.SelectionPolicy;
 import java.awt.image.BufferedImage;

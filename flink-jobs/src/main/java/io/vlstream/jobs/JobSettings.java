@@ -1,12 +1,13 @@
 package io.vlstream.jobs;
 
 import io.vlstream.analysis.ChangeGate;
-import io.vlstream.analysis.DetectorFactory;
 import io.vlstream.decode.InputLimits;
 import io.vlstream.kafka.VlstreamTopics;
 import io.vlstream.model.DetectorSettings;
-import io.vlstream.model.DualEncoderFactory;
+import io.vlstream.model.DualEncoder;
+import io.vlstream.model.ModelFactory;
 import io.vlstream.model.Models;
+import io.vlstream.model.ObjectDetector;
 import io.vlstream.model.remote.ChatEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -213,13 +214,13 @@ public record JobSettings(
     }
 
     /** The detector, opened where each task runs. */
-    public DetectorFactory detectorFactory() {
+    public ModelFactory<ObjectDetector> detectorFactory() {
         return Models.detectorFactory(
                 detectorSpec, DetectorSettings.defaults().withIntraOpThreads(detectorThreads));
     }
 
     /** The dual encoder, opened where each task runs; null when none is configured. */
-    public DualEncoderFactory dualEncoderFactory() {
+    public ModelFactory<DualEncoder> dualEncoderFactory() {
         return dualEncoderSpec == null ? null : Models.dualEncoderFactory(dualEncoderSpec);
     }
 

@@ -1,7 +1,6 @@
 package io.vlstream.jobs;
 
 import io.vlstream.analysis.AnalyzeFrames;
-import io.vlstream.analysis.DetectorFactory;
 import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.GroundedCaption;
@@ -26,7 +25,9 @@ import io.vlstream.kafka.ControlStreamWatermarks;
 import io.vlstream.kafka.FrameWatermarks;
 import io.vlstream.kafka.KafkaIo;
 import io.vlstream.metrics.CountDeadLetters;
+import io.vlstream.model.ModelFactory;
 import io.vlstream.model.Models;
+import io.vlstream.model.ObjectDetector;
 import io.vlstream.model.remote.ChatEndpoint;
 import io.vlstream.scoring.ScoreFrames;
 import io.vlstream.selection.SelectMoments;
@@ -65,7 +66,7 @@ public final class VlstreamJob {
     /** The slot sharing group of every other operator: Flink's default one. */
     public static final String PIPELINE_SLOT_SHARING_GROUP = "default";
 
-    private final DetectorFactory detectors;
+    private final ModelFactory<ObjectDetector> detectors;
     private final Source<FrameEnvelope, ?, ?> frames;
     private final Source<InstructionEnvelope, ?, ?> instructions;
     private final Source<TextEnvelope, ?, ?> texts;
@@ -316,7 +317,7 @@ public final class VlstreamJob {
     /** Builder: every source, sink and the detector are required; the caption tap is optional. */
     public static final class Builder {
         private JobSettings settings;
-        private DetectorFactory detectors;
+        private ModelFactory<ObjectDetector> detectors;
         private Source<FrameEnvelope, ?, ?> frames;
         private Source<InstructionEnvelope, ?, ?> instructions;
         private Source<TextEnvelope, ?, ?> texts;
@@ -330,7 +331,7 @@ public final class VlstreamJob {
             return this;
         }
 
-        public Builder setDetectorFactory(DetectorFactory detectors) {
+        public Builder setDetectorFactory(ModelFactory<ObjectDetector> detectors) {
             this.detectors = detectors;
             return this;
         }

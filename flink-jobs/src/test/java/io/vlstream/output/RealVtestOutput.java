@@ -1,6 +1,5 @@
 package io.vlstream.output;
 
-import io.vlstream.analysis.ObjectDetector;
 import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.ContributionKind;
 import io.vlstream.avro.DeadLetter;
@@ -17,6 +16,7 @@ import io.vlstream.avro.TermContribution;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.fetch.SampleMedia;
 import io.vlstream.media.VideoFileFrames;
+import io.vlstream.model.ObjectDetector;
 import io.vlstream.model.builtin.BuiltinModels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

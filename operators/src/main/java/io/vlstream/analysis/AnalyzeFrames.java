@@ -14,8 +14,9 @@ import io.vlstream.decode.RejectionCounters;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import io.vlstream.model.DualEncoder;
-import io.vlstream.model.DualEncoderFactory;
 import io.vlstream.model.GpuDevices;
+import io.vlstream.model.ModelFactory;
+import io.vlstream.model.ObjectDetector;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -68,8 +68,8 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
     private static final Logger LOG = LoggerFactory.getLogger(AnalyzeFrames.class);
     static final String STAGE = "analyze-frames";
 
-    private final DetectorFactory detectorFactory;
-    private final DualEncoderFactory encoderFactory;
+    private final ModelFactory<ObjectDetector> detectorFactory;
+    private final ModelFactory<DualEncoder> encoderFactory;
     private final DecodeLimits limits;
     private final ChangeGate gate;
     private final int maxStreams;
@@ -111,14 +111,14 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
             RuntimeException failure) {}
 
     /** Every frame goes to the detector, one at a time (no change gate, no dual encoder). */
-    public AnalyzeFrames(DetectorFactory detectorFactory, DecodeLimits limits) {
+    public AnalyzeFrames(ModelFactory<ObjectDetector> detectorFactory, DecodeLimits limits) {
         this(detectorFactory, null, limits, ChangeGate.disabled(), 1);
     }
 
     /** One frame per model call; see the full constructor. */
     public AnalyzeFrames(
-            DetectorFactory detectorFactory,
-            DualEncoderFactory encoderFactory,
+            ModelFactory<ObjectDetector> detectorFactory,
+            ModelFactory<DualEncoder> encoderFactory,
             DecodeLimits limits,
             ChangeGate gate,
             int maxStreams) {
@@ -134,8 +134,8 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
      * @param maxBatchWait how long the first frame of a batch waits for more at most
      */
     public AnalyzeFrames(
-            DetectorFactory detectorFactory,
-            DualEncoderFactory encoderFactory,
+            ModelFactory<ObjectDetector> detectorFactory,
+            ModelFactory<DualEncoder> encoderFactory,
             DecodeLimits limits,
             ChangeGate gate,
             int maxStreams,
@@ -158,19 +158,12 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
     @Override
     public void open() throws Exception {
         super.open();
-        Optional<String> gpu =
-                GpuDevices.index(getRuntimeContext().getExternalResourceInfos(GpuDevices.RESOURCE));
-        if (gpu.isPresent()) {
-            LOG.info("Models run on GPU {} (Flink external resource '{}')", gpu.get(), "gpu");
-            detector = detectorFactory.create(gpu.get());
-            encoder = encoderFactory == null ? null : encoderFactory.create(gpu.get());
-        } else {
-            LOG.info(
-                    "No Flink external resource 'gpu' on this task manager: models run on the CPU"
-                            + " (or where their spec and TensorFlow place them)");
-            detector = detectorFactory.create();
-            encoder = encoderFactory == null ? null : encoderFactory.create();
-        }
+        var gpus = getRuntimeContext().getExternalResourceInfos(GpuDevices.RESOURCE);
+        detector = GpuDevices.open(detectorFactory, gpus, "the detector");
+        encoder =
+                encoderFactory == null
+                        ? null
+                        : GpuDevices.open(encoderFactory, gpus, "the dual encoder");
         imageDecoder = new ImageDecoder(limits);
         models =
                 encoder == null

@@ -7,8 +7,8 @@ import io.vlstream.decode.DeadLetters;
 import io.vlstream.instruction.LabelLexicon;
 import io.vlstream.model.CaptionRequest;
 import io.vlstream.model.Captioner;
-import io.vlstream.model.CaptionerFactory;
 import io.vlstream.model.GpuDevices;
+import io.vlstream.model.ModelFactory;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,13 +16,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Captions each moment with an in-process model (a SavedModel captioner): the evidence frames, most
@@ -32,35 +29,23 @@ import org.slf4j.LoggerFactory;
  */
 public class CaptionMomentsWithModel extends ProcessFunction<GroundedCaption, GroundedCaption> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CaptionMomentsWithModel.class);
-
     static final String STAGE = "caption-model";
 
-    private final CaptionerFactory factory;
+    private final ModelFactory<Captioner> factory;
     private transient Captioner captioner;
     private transient CaptionGrounding grounding;
 
-    public CaptionMomentsWithModel(CaptionerFactory factory) {
+    public CaptionMomentsWithModel(ModelFactory<Captioner> factory) {
         this.factory = factory;
     }
 
     @Override
     public void open(OpenContext openContext) throws IOException {
-        Optional<String> gpu =
-                GpuDevices.index(getRuntimeContext().getExternalResourceInfos(GpuDevices.RESOURCE));
-        if (gpu.isPresent()) {
-            LOG.info(
-                    "The captioner runs on GPU {} (Flink external resource '{}')",
-                    gpu.get(),
-                    GpuDevices.RESOURCE);
-            captioner = factory.create(gpu.get());
-        } else {
-            LOG.info(
-                    "No Flink external resource '{}' on this task manager: the captioner runs on"
-                            + " the CPU (or where its spec and TensorFlow place it)",
-                    GpuDevices.RESOURCE);
-            captioner = factory.create();
-        }
+        captioner =
+                GpuDevices.open(
+                        factory,
+                        getRuntimeContext().getExternalResourceInfos(GpuDevices.RESOURCE),
+                        "the captioner");
         grounding = new CaptionGrounding(LabelLexicon.coco());
     }
 

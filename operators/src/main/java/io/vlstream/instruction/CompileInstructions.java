@@ -13,7 +13,7 @@ import io.vlstream.decode.Violation;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import io.vlstream.model.DualEncoder;
-import io.vlstream.model.DualEncoderFactory;
+import io.vlstream.model.ModelFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,7 +45,7 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
 
     private final float defaultThreshold;
     private final int defaultMaxFramesPerMinute;
-    private final DualEncoderFactory encoderFactory;
+    private final ModelFactory<DualEncoder> encoderFactory;
     private final InputLimits limits;
     private transient ActiveInstructions active;
     private transient ListState<String> activeIdsState;
@@ -74,7 +74,7 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
     public CompileInstructions(
             float defaultThreshold,
             int defaultMaxFramesPerMinute,
-            DualEncoderFactory encoderFactory) {
+            ModelFactory<DualEncoder> encoderFactory) {
         this(defaultThreshold, defaultMaxFramesPerMinute, encoderFactory, InputLimits.defaults());
     }
 
@@ -84,7 +84,7 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
     public CompileInstructions(
             float defaultThreshold,
             int defaultMaxFramesPerMinute,
-            DualEncoderFactory encoderFactory,
+            ModelFactory<DualEncoder> encoderFactory,
             InputLimits limits) {
         this.defaultThreshold = defaultThreshold;
         this.defaultMaxFramesPerMinute = defaultMaxFramesPerMinute;

@@ -1,6 +1,6 @@
 package io.vlstream.instruction;
 
-import io.vlstream.analysis.CocoLabels;
+import io.vlstream.model.CocoLabels;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,5 @@
 package io.vlstream.model;
 
-import io.vlstream.analysis.ObjectDetector;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

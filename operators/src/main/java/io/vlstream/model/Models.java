@@ -1,7 +1,5 @@
 package io.vlstream.model;
 
-import io.vlstream.analysis.DetectorFactory;
-import io.vlstream.analysis.ObjectDetector;
 import io.vlstream.model.builtin.BuiltinModels;
 import io.vlstream.model.tf.SavedModelCaptioner;
 import io.vlstream.model.tf.SavedModelDualEncoder;
@@ -86,14 +84,15 @@ public final class Models {
      * A serializable factory for {@link #detector}; the spec, its parameters and its device are
      * checked now, so a wrong one fails where the job is built.
      */
-    public static DetectorFactory detectorFactory(String spec, DetectorSettings defaults) {
+    public static ModelFactory<ObjectDetector> detectorFactory(
+            String spec, DetectorSettings defaults) {
         detectorSettings(ModelSpec.parse(spec), defaults);
         // DetectorSettings is not Serializable: capture its plain values.
         float minScore = defaults.minScore();
         float nmsIou = defaults.nmsIou();
         int maxDetections = defaults.maxDetections();
         int threads = defaults.intraOpThreads();
-        return new DetectorFactory() {
+        return new ModelFactory<ObjectDetector>() {
             @Override
             public ObjectDetector create() throws IOException {
                 return detector(
@@ -110,9 +109,9 @@ public final class Models {
     }
 
     /** A serializable factory for {@link #dualEncoder}; the spec is parsed now. */
-    public static DualEncoderFactory dualEncoderFactory(String spec) {
+    public static ModelFactory<DualEncoder> dualEncoderFactory(String spec) {
         requireScheme(spec, "dual encoder", ModelSpec.Scheme.SAVEDMODEL);
-        return new DualEncoderFactory() {
+        return new ModelFactory<DualEncoder>() {
             @Override
             public DualEncoder create() {
                 return dualEncoder(spec);
@@ -138,9 +137,9 @@ public final class Models {
     }
 
     /** A serializable factory for {@link #captioner}; the spec is parsed now. */
-    public static CaptionerFactory captionerFactory(String spec) {
+    public static ModelFactory<Captioner> captionerFactory(String spec) {
         requireScheme(spec, "captioner", ModelSpec.Scheme.SAVEDMODEL);
-        return new CaptionerFactory() {
+        return new ModelFactory<Captioner>() {
             @Override
             public Captioner create() {
                 return captioner(spec);

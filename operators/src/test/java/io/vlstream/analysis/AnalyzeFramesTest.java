@@ -12,6 +12,8 @@ import io.vlstream.avro.internal.FrameEnvelope;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.decode.DecodeLimits;
 import io.vlstream.fetch.SampleMedia;
+import io.vlstream.model.ModelFactory;
+import io.vlstream.model.ObjectDetector;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -93,7 +95,7 @@ class AnalyzeFramesTest {
         return harness;
     }
 
-    private static AnalyzeFrames batching(DetectorFactory detectors, int maxBatch) {
+    private static AnalyzeFrames batching(ModelFactory<ObjectDetector> detectors, int maxBatch) {
         return new AnalyzeFrames(
                 detectors,
                 null,

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vlstream.avro.ModelRef;
 import io.vlstream.model.CaptionRequest;
 import io.vlstream.model.Captioner;
-import io.vlstream.model.CaptionerFactory;
+import io.vlstream.model.ModelFactory;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +28,8 @@ class CaptionMomentsWithModelTest {
     /** How each captioner was opened: "default" or "gpu N". */
     private static final List<String> OPENED = new CopyOnWriteArrayList<>();
 
-    private static final CaptionerFactory RECORDING =
-            new CaptionerFactory() {
+    private static final ModelFactory<Captioner> RECORDING =
+            new ModelFactory<Captioner>() {
                 @Override
                 public Captioner create() {
                     OPENED.add("default");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.vlstream.analysis.CocoLabels;
 import io.vlstream.avro.Box;
 import io.vlstream.avro.Detection;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.vlstream.model.builtin;
 
-import io.vlstream.analysis.ObjectDetector;
 import io.vlstream.fetch.CacheDirectory;
 import io.vlstream.fetch.NpmPackageFiles;
 import io.vlstream.model.DetectorSettings;
 import io.vlstream.model.ModelDevice;
+import io.vlstream.model.ObjectDetector;
 import io.vlstream.model.tf.CenterNetDetector;
 import io.vlstream.model.tf.TfjsGraphImporter;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package io.vlstream.model.tf;
 
-import io.vlstream.analysis.CocoLabels;
-import io.vlstream.analysis.ObjectDetector;
 import io.vlstream.avro.Detection;
 import io.vlstream.avro.ModelRef;
+import io.vlstream.model.CocoLabels;
 import io.vlstream.model.DetectionPostProcessor;
 import io.vlstream.model.DetectorSettings;
 import io.vlstream.model.ImageTensors;
 import io.vlstream.model.ModelDevice;
+import io.vlstream.model.ObjectDetector;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

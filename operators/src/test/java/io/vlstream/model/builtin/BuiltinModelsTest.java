@@ -2,9 +2,9 @@ package io.vlstream.model.builtin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vlstream.analysis.ObjectDetector;
 import io.vlstream.fetch.NpmPackageFiles;
 import io.vlstream.model.DetectorSettings;
+import io.vlstream.model.ObjectDetector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,13 +2,13 @@ package io.vlstream.model.tf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vlstream.analysis.DetectorFactory;
-import io.vlstream.analysis.ObjectDetector;
 import io.vlstream.avro.Box;
 import io.vlstream.avro.Detection;
 import io.vlstream.fetch.SampleMedia;
 import io.vlstream.model.DetectorSettings;
+import io.vlstream.model.ModelFactory;
 import io.vlstream.model.Models;
+import io.vlstream.model.ObjectDetector;
 import io.vlstream.model.builtin.BuiltinModels;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -142,7 +142,7 @@ class CenterNetDetectorTest {
     void onTheTaskManagersGpuItDetectsAsPlacedByTensorFlow() throws IOException {
         BufferedImage image = sample("messi5.jpg");
         List<Detection> placed = detector.detect(image);
-        DetectorFactory factory =
+        ModelFactory<ObjectDetector> factory =
                 Models.detectorFactory("builtin:coco-centernet", DetectorSettings.defaults());
         try (ObjectDetector onGpu = factory.create("0");
                 ObjectDetector onCpu =

@@ -3,13 +3,13 @@ package io.vlstream.model.tf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vlstream.analysis.DetectorFactory;
-import io.vlstream.model.CaptionerFactory;
+import io.vlstream.model.Captioner;
 import io.vlstream.model.DetectorSettings;
 import io.vlstream.model.DualEncoder;
-import io.vlstream.model.DualEncoderFactory;
 import io.vlstream.model.ModelConfigurationException;
+import io.vlstream.model.ModelFactory;
 import io.vlstream.model.Models;
+import io.vlstream.model.ObjectDetector;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -300,21 +300,22 @@ class ModelConfigurationErrorsTest {
     @Test
     void factoriesOpenOnTheGpuTheyAreGivenUnlessTheSpecChoseOne() throws Exception {
         // An index that is not one shows it reached the spec (and fails before any model loads).
-        DetectorFactory detectors =
+        ModelFactory<ObjectDetector> detectors =
                 roundTrip(
                         Models.detectorFactory(
                                 "builtin:coco-centernet?threads=1", DetectorSettings.defaults()));
         assertThatThrownBy(() -> detectors.create("x"))
                 .isInstanceOf(ModelConfigurationException.class)
                 .hasMessageContaining("'builtin:coco-centernet?threads=1&gpu=x'");
-        CaptionerFactory captions =
+        ModelFactory<Captioner> captions =
                 roundTrip(
                         Models.captionerFactory(
                                 "savedmodel:" + captioner + "?bos-token=[BOS]&stop-tokens=[EOS]"));
         assertThatThrownBy(() -> captions.create("x"))
                 .isInstanceOf(ModelConfigurationException.class)
                 .hasMessageContaining("parameter 'gpu' is 'x'");
-        DualEncoderFactory encoders = roundTrip(Models.dualEncoderFactory("savedmodel:" + dual));
+        ModelFactory<DualEncoder> encoders =
+                roundTrip(Models.dualEncoderFactory("savedmodel:" + dual));
         assertThatThrownBy(() -> encoders.create("x"))
                 .isInstanceOf(ModelConfigurationException.class)
                 .hasMessageContaining("parameter 'gpu' is 'x'");
@@ -335,11 +336,12 @@ class ModelConfigurationErrorsTest {
         assertThatThrownBy(() -> Models.dualEncoderFactory("savedmodel"))
                 .isInstanceOf(ModelConfigurationException.class)
                 .hasMessageContaining("has no scheme");
-        DualEncoderFactory factory = roundTrip(Models.dualEncoderFactory("savedmodel:" + dual));
+        ModelFactory<DualEncoder> factory =
+                roundTrip(Models.dualEncoderFactory("savedmodel:" + dual));
         try (DualEncoder encoder = factory.create()) {
             assertThat(encoder.dimension()).isEqualTo(TestSavedModels.DIM);
         }
-        CaptionerFactory captions =
+        ModelFactory<Captioner> captions =
                 roundTrip(
                         Models.captionerFactory(
                                 "savedmodel:" + captioner + "?bos-token=[BOS]&stop-tokens=[EOS]"));

@@ -1,4 +1,4 @@
-package io.vlstream.analysis;
+package io.vlstream.model;
 
 import io.vlstream.avro.Detection;
 import io.vlstream.avro.ModelRef;

@@ -1,4 +1,4 @@
-package io.vlstream.analysis;
+package io.vlstream.model;
 
 import java.util.List;
 
