@@ -5,16 +5,17 @@ import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.TimedText;
-import io.vlstream.avro.internal.CaptionRequest;
+import io.vlstream.avro.internal.CaptionOutcome;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.FrameAnalysis;
 import io.vlstream.avro.internal.FrameEnvelope;
 import io.vlstream.avro.internal.InstructionEnvelope;
 import io.vlstream.avro.internal.ScoredFrame;
+import io.vlstream.avro.internal.SelectedMoment;
 import io.vlstream.avro.internal.TextEnvelope;
-import io.vlstream.caption.CaptionMomentsAsync;
-import io.vlstream.caption.CaptionMomentsWithModel;
-import io.vlstream.caption.ServedCaptions;
+import io.vlstream.caption.BuildCaptions;
+import io.vlstream.caption.CaptionMoments;
+import io.vlstream.caption.CaptionerSetup;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.decode.RejectFailedFrames;
 import io.vlstream.grounding.AlignTimedTexts;
@@ -160,17 +161,16 @@ public final class VlstreamJob {
                         .name("score frames per instruction")
                         .uid("score-frames");
 
-        SingleOutputStreamOperator<GroundedCaption> moments =
+        SingleOutputStreamOperator<SelectedMoment> moments =
                 scored.keyBy(new SelectionKey())
                         .connect(activeInstructions)
                         .process(
                                 new SelectMoments(
                                         SelectionPolicy.defaults(),
-                                        settings.updateInterval().toNanos() / 1_000,
-                                        settings.quietTimeout().toMillis(),
-                                        settings.detectorMinScore(),
+                                        settings.updateInterval(),
+                                        settings.quietTimeout(),
                                         settings.maxEvidenceBytes()))
-                        .name("select moments + caption")
+                        .name("select moments")
                         .uid("select-moments");
 
         SingleOutputStreamOperator<TimedText> validTexts =
@@ -191,7 +191,17 @@ public final class VlstreamJob {
                         .name("align timed texts")
                         .uid("align-texts");
 
-        SingleOutputStreamOperator<GroundedCaption> captioned = caption(moments);
+        SingleOutputStreamOperator<CaptionOutcome> captionOutcomes =
+                CaptionMoments.caption(moments, captionerSetup());
+        if (captionerSetup().usesModel()) {
+            inModelSlots(captionOutcomes);
+        }
+        SingleOutputStreamOperator<GroundedCaption> captioned =
+                captionOutcomes
+                        .process(new BuildCaptions())
+                        .name("build captions")
+                        .uid("build-captions")
+                        .slotSharingGroup(PIPELINE_SLOT_SHARING_GROUP);
         DataStream<GroundedCaption> tapped =
                 beforeCaptionSink == null
                         ? captioned
@@ -241,7 +251,7 @@ public final class VlstreamJob {
                                 moments,
                                 validTexts,
                                 textScores,
-                                // The same operator as moments when the draft is the caption.
+                                captionOutcomes,
                                 captioned,
                                 captionsOut,
                                 scoresOut))) {
@@ -256,30 +266,18 @@ public final class VlstreamJob {
     }
 
     /**
-     * The caption stage: the draft composed from the grounded detections as it is, or rewritten by
-     * the configured captioner (in-process, or a served VLM through async I/O) and grounded again.
-     * Moments the captioner fails on go to the dead letters ({@code CAPTION_FAILURE}).
+     * The captioner of the caption stage: the grounded template by default, or the configured model
+     * (in-process, or a served VLM through async I/O).
      */
-    private SingleOutputStreamOperator<GroundedCaption> caption(
-            SingleOutputStreamOperator<GroundedCaption> drafts) {
+    private CaptionerSetup captionerSetup() {
         String spec = settings.captionerSpec();
         if (spec == null) {
-            return drafts;
+            return CaptionerSetup.template(settings.detectorMinScore());
         }
         if (settings.servedCaptioner()) {
-            DataStream<CaptionRequest> requests =
-                    drafts.map(new ServedCaptions.ToRequest())
-                            .name("caption requests")
-                            .uid("caption-requests");
-            return CaptionMomentsAsync.caption(requests, ChatEndpoint.parse(spec))
-                    .process(new ServedCaptions.FromOutcome())
-                    .name("ground served captions")
-                    .uid("ground-served-captions");
+            return CaptionerSetup.served(ChatEndpoint.parse(spec), settings.detectorMinScore());
         }
-        return inModelSlots(
-                drafts.process(new CaptionMomentsWithModel(Models.captionerFactory(spec)))
-                        .name("caption moments (model)")
-                        .uid("caption-model"));
+        return CaptionerSetup.inProcess(Models.captionerFactory(spec), settings.detectorMinScore());
     }
 
     /**

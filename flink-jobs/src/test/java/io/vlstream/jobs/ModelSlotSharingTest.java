@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ModelSlotSharingTest {
 
     private static final String ANALYZE = "analyze frames (detector)";
-    private static final String CAPTION = "caption moments (model)";
+    private static final String CAPTION = "caption moments (in-process model)";
 
     private static StreamGraph graph(Map<String, String> settings) {
         Map<String, String> conf = new HashMap<>(settings);
@@ -80,7 +80,7 @@ class ModelSlotSharingTest {
                         .collect(Collectors.toSet());
         assertThat(nodesIn(graph, VlstreamJob.PIPELINE_SLOT_SHARING_GROUP))
                 .containsExactlyInAnyOrderElementsOf(everyOther)
-                .contains("Source: frames", "captions sink: Writer", "select moments + caption");
+                .contains("Source: frames", "captions sink: Writer", "select moments", "build captions");
         assertThat(node(graph, ANALYZE).getParallelism()).isEqualTo(2);
         assertThat(node(graph, CAPTION).getParallelism()).isEqualTo(2);
         assertThat(node(graph, "score frames per instruction").getParallelism()).isEqualTo(4);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.GroundedCaption;
+import io.vlstream.avro.Instruction;
 import io.vlstream.avro.ModelRef;
 import io.vlstream.avro.ReasonCode;
 import io.vlstream.jobs.VlstreamOptions;
@@ -29,6 +30,9 @@ class ServedVlmITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = VlstreamCluster.miniCluster();
 
+    /** The instruction's caption prompt: four words, so the fake server echoes all of them. */
+    private static final String PROMPT = "Name everyone you see.";
+
     @Test
     void captionsComeFromTheServerAndFailuresGoToTheDlqWithoutStoppingTheJob() throws Exception {
         try (FakeChatServer server = FakeChatServer.start("fake-vlm")) {
@@ -47,19 +51,23 @@ class ServedVlmITCase {
                     TopicReader<GroundedCaption> captions = local.readCaptions(null);
                     TopicReader<DeadLetter> dlq = local.readDeadLetters(null)) {
                 JobClient job = local.submit(VlstreamCluster.env(), b -> b);
-                local.applyInstruction(
-                        "people",
-                        VlstreamCluster.instruction("people", "a person"),
-                        VlstreamCluster.APPLY_TIMEOUT);
+                Instruction people = VlstreamCluster.instruction("people", "a person");
+                people.setCaptionPrompt(PROMPT);
+                local.applyInstruction("people", people, VlstreamCluster.APPLY_TIMEOUT);
 
-                // 1. The server answers: the caption is its text, grounded, with its lineage.
+                // 1. The server answers: the caption is its text, grounded, with its lineage, and
+                // the server was asked the instruction's own caption prompt.
                 server.captions();
                 local.publishFrames(VlstreamCluster.vtest("cam-ok", 30));
                 List<GroundedCaption> ok =
                         captions.await(c -> !c.isEmpty(), VlstreamCluster.OUTPUT_TIMEOUT);
                 assertThat(ok).isNotEmpty();
-                assertThat(ok.get(0).getCaption()).startsWith("images=");
-                assertThat(server.requests().get(0).toString()).contains("a person");
+                assertThat(ok.get(0).getCaption())
+                        .startsWith("images=")
+                        .endsWith("; prompt=Name everyone you see.");
+                assertThat(server.requests().get(0).toString())
+                        .contains("a person")
+                        .contains(PROMPT);
                 assertThat(ok.get(0).getModels())
                         .filteredOn(m -> m.getRole().equals("captioner"))
                         .extracting(ModelRef::getId)

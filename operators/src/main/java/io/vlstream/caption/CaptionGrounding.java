@@ -1,8 +1,6 @@
 package io.vlstream.caption;
 
-import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.GroundedPhrase;
-import io.vlstream.avro.ModelRef;
 import io.vlstream.avro.Region;
 import io.vlstream.instruction.LabelLexicon;
 import java.util.ArrayList;
@@ -14,9 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Grounds a caption written by a model (a VLM or a SavedModel captioner) in the regions selection
- * found: each word (or two-word compound) that the lexicon maps onto a label of the draft's regions
- * becomes a phrase tied to those regions. Words it cannot tie to a region stay plain text: nothing
- * is grounded by guess.
+ * found: each word (or two-word compound) that the lexicon maps onto a label of the regions the
+ * grounded template named becomes a phrase tied to those regions. Words it cannot tie to a region
+ * stay plain text: nothing is grounded by guess.
  */
 public final class CaptionGrounding {
 
@@ -29,12 +27,12 @@ public final class CaptionGrounding {
     }
 
     /**
-     * The draft with {@code text} as its caption, phrases re-anchored in that text, and {@code
-     * captioner} in place of the draft's captioner in the lineage.
+     * The phrases of {@code text}, anchored in it, tied to the regions of {@code template}'s
+     * phrases (the grounded template's caption of the same moment).
      */
-    public GroundedCaption reground(GroundedCaption draft, String text, ModelRef captioner) {
+    public List<GroundedPhrase> ground(String text, List<GroundedPhrase> template) {
         Map<String, List<Region>> regionsByLabel = new LinkedHashMap<>();
-        for (GroundedPhrase phrase : draft.getPhrases()) {
+        for (GroundedPhrase phrase : template) {
             for (Region region : phrase.getRegions()) {
                 regionsByLabel
                         .computeIfAbsent(region.getLabel(), l -> new ArrayList<>())
@@ -63,18 +61,7 @@ public final class CaptionGrounding {
                 phrases.add(single);
             }
         }
-        List<ModelRef> models = new ArrayList<>();
-        for (ModelRef model : draft.getModels()) {
-            if (!"captioner".equals(model.getRole())) {
-                models.add(model);
-            }
-        }
-        models.add(captioner);
-        return GroundedCaption.newBuilder(draft)
-                .setCaption(text)
-                .setPhrases(phrases)
-                .setModels(models)
-                .build();
+        return phrases;
     }
 
     private GroundedPhrase phrase(

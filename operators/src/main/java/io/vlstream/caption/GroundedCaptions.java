@@ -3,10 +3,8 @@ package io.vlstream.caption;
 import io.vlstream.avro.EvidenceFrame;
 import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.ModelRef;
-import io.vlstream.avro.MomentStatus;
-import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.ScoredFrame;
-import io.vlstream.selection.Moment;
+import io.vlstream.avro.internal.SelectedMoment;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -14,7 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Assembles the {@link GroundedCaption} record of a closed moment. */
+/** Builds the output record of a captioned moment: once, at the end of the caption stage. */
 public final class GroundedCaptions {
 
     /** Most image bytes one caption carries; evidence beyond it is referenced, not embedded. */
@@ -22,13 +20,13 @@ public final class GroundedCaptions {
 
     private GroundedCaptions() {}
 
-    public static GroundedCaption of(
-            Moment moment,
-            CompiledInstruction instruction,
-            ComposedCaption caption,
-            ModelRef captioner,
-            long nowMicros) {
-        List<ScoredFrame> evidence = moment.evidence();
+    /**
+     * The caption record: the moment, its caption and phrases, its evidence (images best first
+     * while they fit {@link #MAX_IMAGE_BYTES}), the best frame's contributions, and the lineage of
+     * the frame's models and the captioner.
+     */
+    public static GroundedCaption of(SelectedMoment moment, CaptionText caption, long nowMicros) {
+        List<ScoredFrame> evidence = moment.getEvidence();
         ScoredFrame best =
                 evidence.stream()
                         .max(Comparator.comparingDouble(ScoredFrame::getScore))
@@ -64,25 +62,26 @@ public final class GroundedCaptions {
                             .build());
         }
         LinkedHashSet<ModelRef> models = new LinkedHashSet<>(best.getModels());
-        models.add(captioner);
+        models.add(caption.model());
         return GroundedCaption.newBuilder()
-                .setStreamId(moment.streamId())
-                .setInstructionId(moment.instructionId())
-                .setInstructionText(instruction.getText())
-                .setMomentId(moment.momentId())
-                .setStatus(MomentStatus.FINAL)
-                .setMomentStartMicros(moment.startMicros())
-                .setMomentEndMicros(moment.endMicros())
-                .setFrameCount(moment.frameCount())
+                .setStreamId(moment.getStreamId())
+                .setInstructionId(moment.getInstructionId())
+                .setInstructionText(moment.getInstructionText())
+                .setMomentId(moment.getMomentId())
+                .setStatus(moment.getStatus())
+                .setMomentStartMicros(moment.getStartMicros())
+                .setMomentEndMicros(moment.getEndMicros())
+                .setFrameCount(moment.getFrameCount())
                 .setCaption(caption.text())
                 .setPhrases(caption.phrases())
                 .setEvidence(frames)
-                .setAlignmentScore(moment.peakScore())
+                .setAlignmentScore(moment.getPeakScore())
                 .setContributions(best.getContributions())
                 .setUngroundedTerms(best.getUngroundedTerms())
                 .setModels(new ArrayList<>(models))
                 .setEmittedAtMicros(nowMicros)
-                .setProcessingLatencyMicros(Math.max(0, nowMicros - moment.lastReceivedAtMicros()))
+                .setProcessingLatencyMicros(
+                        Math.max(0, nowMicros - moment.getLastReceivedAtMicros()))
                 .build();
     }
 }

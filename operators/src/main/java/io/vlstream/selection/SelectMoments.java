@@ -1,21 +1,18 @@
 package io.vlstream.selection;
 
 import io.vlstream.avro.DeadLetter;
-import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.MomentStatus;
 import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.OpenMoment;
 import io.vlstream.avro.internal.ScoredFrame;
-import io.vlstream.caption.CaptionComposer;
-import io.vlstream.caption.ComposedCaption;
-import io.vlstream.caption.GroundedCaptions;
+import io.vlstream.avro.internal.SelectedMoment;
 import io.vlstream.decode.DeadLetters;
 import io.vlstream.instruction.InstructionState;
 import io.vlstream.internal.QuietTimer;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
-import io.vlstream.scoring.FrameScorer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +28,6 @@ import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Histogram;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -39,17 +35,18 @@ import org.apache.flink.util.Collector;
 /**
  * Per stream and instruction (the key, see {@link SelectionKey}), in event time: orders scored
  * frames by the watermark and runs {@link MomentSelection} on them (threshold, moments, OPEN/UPDATE
- * captions of long moments, the captioner budget), captioning what it emits. A stream that goes
- * quiet for the quiet timeout (processing time) has its open moment closed and all its state
- * cleared; a retired instruction has its open moments closed and their state cleared. Keyed state
- * holds at most the open moment (bounded by its evidence budget), the frames still waiting for the
- * watermark, the budget window (at most the budget's entries) and, in ADAPTIVE mode, an 11-value
- * quantile sketch; the images of the open moment and of the waiting frames are each bounded by
- * {@code maxEvidenceBytes}. A frame selection throws on becomes a dead letter, not a restart.
+ * captions of long moments, the captioner budget), and hands what it emits to the caption stage as
+ * {@link SelectedMoment}s (see {@link SelectedMoments}), in order. A stream that goes quiet for the
+ * quiet timeout (processing time) has its open moment closed and all its state cleared; a retired
+ * instruction has its open moments closed and their state cleared. Keyed state holds at most the
+ * open moment (bounded by its evidence budget), the frames still waiting for the watermark, the
+ * budget window (at most the budget's entries) and, in ADAPTIVE mode, an 11-value quantile sketch;
+ * the images of the open moment and of the waiting frames are each bounded by {@code
+ * maxEvidenceBytes}. A frame selection throws on becomes a dead letter, not a restart.
  */
 public class SelectMoments
         extends KeyedBroadcastProcessFunction<
-                String, ScoredFrame, CompiledInstruction, GroundedCaption> {
+                String, ScoredFrame, CompiledInstruction, SelectedMoment> {
 
     /** Default bound of one key's evidence images, in bytes. */
     public static final long DEFAULT_MAX_EVIDENCE_BYTES = 4L << 20;
@@ -76,12 +73,10 @@ public class SelectMoments
                     "score-sketch", PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final SelectionPolicy policy;
-    private final long updateIntervalMicros;
+    private final Duration updateInterval;
     private final QuietTimer quietTimer;
-    private final float minDetectionScore;
     private final long maxEvidenceBytes;
     private transient MomentSelection selection;
-    private transient CaptionComposer composer;
 
     /** Where the callback running now sends dead letters (its context's side output). */
     private transient Consumer<DeadLetter> deadLetters;
@@ -95,51 +90,32 @@ public class SelectMoments
     private transient Counter momentsClosed;
     private transient Counter momentsOverBudget;
     private transient Counter lateFrames;
-    private transient Counter captionsOut;
     private transient Counter captionerFrames;
-    private transient Histogram endToEndLatencyMs;
 
-    /** FINAL captions only (no OPEN/UPDATE). */
-    public SelectMoments(SelectionPolicy policy, long quietTimeoutMillis, float minDetectionScore) {
-        this(policy, 0, quietTimeoutMillis, minDetectionScore);
+    /** FINAL captions only (no OPEN/UPDATE), evidence images bounded by the default. */
+    public SelectMoments(SelectionPolicy policy, Duration quietTimeout) {
+        this(policy, Duration.ZERO, quietTimeout, DEFAULT_MAX_EVIDENCE_BYTES);
     }
 
     /**
-     * @param updateIntervalMicros OPEN/UPDATE caption interval of long moments; 0: FINAL only
-     */
-    public SelectMoments(
-            SelectionPolicy policy,
-            long updateIntervalMicros,
-            long quietTimeoutMillis,
-            float minDetectionScore) {
-        this(
-                policy,
-                updateIntervalMicros,
-                quietTimeoutMillis,
-                minDetectionScore,
-                DEFAULT_MAX_EVIDENCE_BYTES);
-    }
-
-    /**
+     * @param updateInterval OPEN/UPDATE caption interval of long moments; zero: FINAL only
+     * @param quietTimeout processing time after which a silent key's moment closes
      * @param maxEvidenceBytes most bytes of evidence images one key keeps ({@link EvidenceBytes})
      */
     public SelectMoments(
             SelectionPolicy policy,
-            long updateIntervalMicros,
-            long quietTimeoutMillis,
-            float minDetectionScore,
+            Duration updateInterval,
+            Duration quietTimeout,
             long maxEvidenceBytes) {
-        this.maxEvidenceBytes = maxEvidenceBytes;
         this.policy = policy;
-        this.updateIntervalMicros = updateIntervalMicros;
-        this.quietTimer = new QuietTimer(quietTimeoutMillis);
-        this.minDetectionScore = minDetectionScore;
+        this.updateInterval = updateInterval;
+        this.quietTimer = new QuietTimer(quietTimeout.toMillis());
+        this.maxEvidenceBytes = maxEvidenceBytes;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        selection = new MomentSelection(policy, updateIntervalMicros);
-        composer = new CaptionComposer(new FrameScorer(minDetectionScore));
+        selection = new MomentSelection(policy, updateInterval.toNanos() / 1_000);
         pending = getRuntimeContext().getMapState(PENDING);
         pendingImageBytes = getRuntimeContext().getState(PENDING_IMAGE_BYTES);
         moment = getRuntimeContext().getState(MOMENT);
@@ -151,14 +127,12 @@ public class SelectMoments
         momentsClosed = VlstreamMetrics.counter(metrics, VlstreamMetric.MOMENTS_CLOSED);
         momentsOverBudget = VlstreamMetrics.counter(metrics, VlstreamMetric.MOMENTS_OVER_BUDGET);
         lateFrames = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_LATE);
-        captionsOut = VlstreamMetrics.counter(metrics, VlstreamMetric.CAPTIONS_EMITTED);
         captionerFrames = VlstreamMetrics.counter(metrics, VlstreamMetric.CAPTIONER_FRAMES);
-        endToEndLatencyMs = VlstreamMetrics.histogram(metrics, VlstreamMetric.END_TO_END_LATENCY);
     }
 
     @Override
     public void processElement(
-            ScoredFrame frame, ReadOnlyContext ctx, Collector<GroundedCaption> out)
+            ScoredFrame frame, ReadOnlyContext ctx, Collector<SelectedMoment> out)
             throws Exception {
         if (ctx.getBroadcastState(InstructionState.DESCRIPTOR).get(frame.getInstructionId())
                 == null) {
@@ -188,7 +162,7 @@ public class SelectMoments
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<GroundedCaption> out)
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SelectedMoment> out)
             throws Exception {
         deadLetters = d -> ctx.output(DeadLetters.TAG, d);
         CompiledInstruction instruction =
@@ -257,7 +231,7 @@ public class SelectMoments
             long upToMicros,
             MomentSelection.KeyState state,
             CompiledInstruction instruction,
-            Collector<GroundedCaption> out)
+            Collector<SelectedMoment> out)
             throws Exception {
         TreeMap<Long, ScoredFrame> due = new TreeMap<>();
         long stillHeld = 0;
@@ -286,7 +260,7 @@ public class SelectMoments
             MomentSelection.KeyState state,
             ScoredFrame frame,
             CompiledInstruction instruction,
-            Collector<GroundedCaption> out) {
+            Collector<SelectedMoment> out) {
         boolean wasOpen = state.open != null;
         List<MomentSelection.Emission> emissions;
         try {
@@ -321,7 +295,7 @@ public class SelectMoments
     private void emit(
             MomentSelection.Emission e,
             CompiledInstruction instruction,
-            Collector<GroundedCaption> out) {
+            Collector<SelectedMoment> out) {
         if (e == null) {
             return;
         }
@@ -337,33 +311,12 @@ public class SelectMoments
             // Retired before the moment closed, and already captioned on retirement.
             return;
         }
-        Moment m = e.moment();
-        long nowMicros = DeadLetters.nowMicros();
-        GroundedCaption record;
-        try {
-            ComposedCaption caption = composer.compose(instruction.getQuery(), m.evidence());
-            record = GroundedCaptions.of(m, instruction, caption, composer.model(), nowMicros);
-        } catch (RuntimeException | StackOverflowError failure) {
-            // One moment lost to a bug in composing, not the job: the DLQ says which one.
-            deadLetters.accept(
-                    DeadLetters.ofException(
-                            new SourceRef("moment", -1, -1L),
-                            STAGE,
-                            m.evidence().isEmpty() ? null : m.evidence().get(0).getStreamId(),
-                            "the moment of instruction '" + instruction.getInstructionId() + "'",
-                            failure));
-            return;
-        }
-        record.setStatus(e.status());
-        out.collect(record);
-        captionsOut.inc();
-        // Frame clock ahead of this one (a skewed camera): no latency to report, not a negative.
-        endToEndLatencyMs.update(Math.max(0, nowMicros - m.endMicros()) / 1_000);
+        out.collect(SelectedMoments.of(e.status(), e.moment(), instruction));
     }
 
     @Override
     public void processBroadcastElement(
-            CompiledInstruction instruction, Context ctx, Collector<GroundedCaption> out)
+            CompiledInstruction instruction, Context ctx, Collector<SelectedMoment> out)
             throws Exception {
         deadLetters = d -> ctx.output(DeadLetters.TAG, d);
         var state = ctx.getBroadcastState(InstructionState.DESCRIPTOR);

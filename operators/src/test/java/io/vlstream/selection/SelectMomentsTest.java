@@ -3,13 +3,14 @@ package io.vlstream.selection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vlstream.avro.Detection;
-import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.MomentStatus;
 import io.vlstream.avro.ThresholdMode;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.ScoredFrame;
+import io.vlstream.avro.internal.SelectedMoment;
 import io.vlstream.instruction.InstructionCompiler;
 import io.vlstream.instruction.InstructionState;
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
@@ -19,7 +20,10 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@link SelectMoments} in a Flink test harness: captions out, and state and timers cleared. */
+/**
+ * {@link SelectMoments} in a Flink test harness: selected moments out, and state and timers
+ * cleared.
+ */
 class SelectMomentsTest {
 
     private static final long QUIET_MS = 5_000;
@@ -37,19 +41,20 @@ class SelectMomentsTest {
                         .setScoreThreshold(SelectionTestData.THRESHOLD)
                         .setUpdatedAtMicros(1)
                         .setQuery(new InstructionCompiler().compile("a person"))
+                        .setCaptionPrompt("Say who is there.")
                         .build();
     }
 
     private static KeyedBroadcastOperatorTestHarness<
-                    String, ScoredFrame, CompiledInstruction, GroundedCaption>
+                    String, ScoredFrame, CompiledInstruction, SelectedMoment>
             harness() throws Exception {
-        return harness(new SelectMoments(SelectionPolicy.defaults(), QUIET_MS, 0.3f));
+        return harness(new SelectMoments(SelectionPolicy.defaults(), Duration.ofMillis(QUIET_MS)));
     }
 
     private static KeyedBroadcastOperatorTestHarness<
-                    String, ScoredFrame, CompiledInstruction, GroundedCaption>
+                    String, ScoredFrame, CompiledInstruction, SelectedMoment>
             harness(SelectMoments function) throws Exception {
-        KeyedBroadcastOperatorTestHarness<String, ScoredFrame, CompiledInstruction, GroundedCaption>
+        KeyedBroadcastOperatorTestHarness<String, ScoredFrame, CompiledInstruction, SelectedMoment>
                 harness =
                         ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                                 function,
@@ -71,7 +76,7 @@ class SelectMomentsTest {
     /** Entries in every keyed state of the operator (heap backend). */
     private static int keyedStateEntries(
             KeyedBroadcastOperatorTestHarness<
-                            String, ScoredFrame, CompiledInstruction, GroundedCaption>
+                            String, ScoredFrame, CompiledInstruction, SelectedMoment>
                     harness) {
         AbstractStreamOperator<?> operator =
                 (AbstractStreamOperator<?>) harness.getTwoInputOperator();
@@ -81,7 +86,7 @@ class SelectMomentsTest {
 
     private static void send(
             KeyedBroadcastOperatorTestHarness<
-                            String, ScoredFrame, CompiledInstruction, GroundedCaption>
+                            String, ScoredFrame, CompiledInstruction, SelectedMoment>
                     harness,
             ScoredFrame frame)
             throws Exception {
@@ -99,12 +104,16 @@ class SelectMomentsTest {
         }
         harness.watermark(2_000);
 
-        List<GroundedCaption> captions = harness.extractOutputValues();
+        List<SelectedMoment> captions = harness.extractOutputValues();
         assertThat(captions).hasSize(1);
-        GroundedCaption caption = captions.get(0);
-        assertThat(caption.getMomentStartMicros()).isZero();
-        assertThat(caption.getMomentEndMicros()).isEqualTo(400 * MS);
-        assertThat(caption.getCaption()).contains("person");
+        SelectedMoment caption = captions.get(0);
+        assertThat(caption.getStartMicros()).isZero();
+        assertThat(caption.getEndMicros()).isEqualTo(400 * MS);
+        assertThat(caption.getStatus()).isEqualTo(MomentStatus.FINAL);
+        // What the caption stage needs comes along: the instruction's text, query and prompt.
+        assertThat(caption.getInstructionText()).isEqualTo("a person");
+        assertThat(caption.getQuery()).isEqualTo(instruction.getQuery());
+        assertThat(caption.getCaptionPrompt()).isEqualTo("Say who is there.");
         assertThat(caption.getEvidence())
                 .isNotEmpty()
                 .hasSizeLessThanOrEqualTo(SelectionTestData.BUDGET);
@@ -127,7 +136,7 @@ class SelectMomentsTest {
 
         assertThat(harness.extractOutputValues())
                 .singleElement()
-                .satisfies(c -> assertThat(c.getMomentEndMicros()).isEqualTo(300 * MS));
+                .satisfies(c -> assertThat(c.getEndMicros()).isEqualTo(300 * MS));
         assertThat(keyedStateEntries(harness)).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
         harness.close();
@@ -150,8 +159,8 @@ class SelectMomentsTest {
                 .singleElement()
                 .satisfies(
                         c -> {
-                            assertThat(c.getMomentStartMicros()).isZero();
-                            assertThat(c.getMomentEndMicros()).isEqualTo(500 * MS);
+                            assertThat(c.getStartMicros()).isZero();
+                            assertThat(c.getEndMicros()).isEqualTo(500 * MS);
                         });
         assertThat(keyedStateEntries(harness)).isZero();
         // Frames of a retired instruction are no longer selected.
@@ -190,7 +199,12 @@ class SelectMomentsTest {
     void aLongMomentIsCaptionedOpenUpdateFinalWithinTheBudgetThenForgottenWhenQuiet()
             throws Exception {
         var harness =
-                harness(new SelectMoments(SelectionPolicy.defaults(), 2_000 * MS, QUIET_MS, 0.3f));
+                harness(
+                        new SelectMoments(
+                                SelectionPolicy.defaults(),
+                                Duration.ofSeconds(2),
+                                Duration.ofMillis(QUIET_MS),
+                                SelectMoments.DEFAULT_MAX_EVIDENCE_BYTES));
         harness.setProcessingTime(0);
         for (long t = 0; t <= 7_000; t += 100) {
             send(harness, walking(SelectionTestData.STREAM, t, 0.9f, 5));
@@ -200,22 +214,22 @@ class SelectMomentsTest {
         }
         harness.watermark(9_000);
 
-        List<GroundedCaption> captions = harness.extractOutputValues();
+        List<SelectedMoment> captions = harness.extractOutputValues();
         assertThat(captions)
-                .extracting(GroundedCaption::getStatus)
+                .extracting(SelectedMoment::getStatus)
                 .containsExactly(
                         MomentStatus.OPEN,
                         MomentStatus.UPDATE,
                         MomentStatus.UPDATE,
                         MomentStatus.FINAL);
         assertThat(captions)
-                .extracting(GroundedCaption::getMomentId)
+                .extracting(SelectedMoment::getMomentId)
                 .containsOnly(captions.get(0).getMomentId());
         // Never more than 5 distinct frames sent in the minute, whatever the updates wanted.
         assertThat(
                         captions.stream()
                                 .flatMap(c -> c.getEvidence().stream())
-                                .map(e -> e.getFrameSequence())
+                                .map(e -> e.getSequence())
                                 .distinct()
                                 .count())
                 .isLessThanOrEqualTo(5);
@@ -233,7 +247,12 @@ class SelectMomentsTest {
     @Test
     void aThousandStreamsComingAndGoingLeaveBoundedStateAndNothingAtTheEnd() throws Exception {
         var harness =
-                harness(new SelectMoments(SelectionPolicy.defaults(), 2_000 * MS, QUIET_MS, 0.3f));
+                harness(
+                        new SelectMoments(
+                                SelectionPolicy.defaults(),
+                                Duration.ofSeconds(2),
+                                Duration.ofMillis(QUIET_MS),
+                                SelectMoments.DEFAULT_MAX_EVIDENCE_BYTES));
         int streams = 1_000;
         long spacingMs = 100;
         // A stream is live from its first frame until its quiet timeout: about QUIET_MS /
@@ -275,7 +294,12 @@ class SelectMomentsTest {
     @Test
     void retiringAnInstructionAlsoClearsItsBudgetWindowAndScoreSketch() throws Exception {
         var harness =
-                harness(new SelectMoments(SelectionPolicy.defaults(), 2_000 * MS, QUIET_MS, 0.3f));
+                harness(
+                        new SelectMoments(
+                                SelectionPolicy.defaults(),
+                                Duration.ofSeconds(2),
+                                Duration.ofMillis(QUIET_MS),
+                                SelectMoments.DEFAULT_MAX_EVIDENCE_BYTES));
         for (long t = 0; t <= 3_000; t += 100) {
             ScoredFrame f = walking(SelectionTestData.STREAM, t, t <= 1_000 ? 0.9f : 0f, 5);
             f.setThresholdMode(ThresholdMode.ADAPTIVE);

@@ -57,6 +57,8 @@ public final class FakeChatServer implements AutoCloseable {
     private volatile int failStatus = 500;
     private volatile String retryAfter;
     private final AtomicInteger scriptedFailures = new AtomicInteger();
+    private final AtomicInteger scriptedDelays = new AtomicInteger();
+    private volatile Duration scriptedDelay = Duration.ZERO;
 
     private FakeChatServer(String model) throws IOException {
         this.model = model;
@@ -128,6 +130,13 @@ public final class FakeChatServer implements AutoCloseable {
         return this;
     }
 
+    /** The next {@code n} requests are answered after {@code delay}; later ones as before. */
+    public FakeChatServer slowNext(int n, Duration delay) {
+        scriptedDelay = delay;
+        scriptedDelays.set(n);
+        return this;
+    }
+
     /** Answers 200 with an HTML page, as a misconfigured proxy would. */
     public FakeChatServer malformed() {
         mode = Mode.MALFORMED;
@@ -187,6 +196,9 @@ public final class FakeChatServer implements AutoCloseable {
             if (scriptedFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 fail(exchange);
                 return;
+            }
+            if (scriptedDelays.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                sleep(scriptedDelay);
             }
             switch (mode) {
                 case SLOW -> {

@@ -3,12 +3,15 @@ package io.vlstream.caption;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.ModelRef;
+import io.vlstream.avro.MomentStatus;
 import io.vlstream.avro.internal.CaptionFailureReason;
-import io.vlstream.avro.internal.CaptionImage;
 import io.vlstream.avro.internal.CaptionOutcome;
-import io.vlstream.avro.internal.CaptionRequest;
+import io.vlstream.avro.internal.ScoredFrame;
+import io.vlstream.avro.internal.SelectedMoment;
 import io.vlstream.fetch.SampleMedia;
+import io.vlstream.instruction.InstructionCompiler;
 import io.vlstream.model.remote.CaptionPrompt;
 import io.vlstream.model.remote.ChatEndpoint;
 import io.vlstream.model.remote.FakeChatServer;
@@ -49,12 +52,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@link CaptionMomentsAsync} in a real MiniCluster job against a real HTTP server speaking the
- * chat-completions format: captions come from the server; a failing or hanging server gives failure
- * outcomes, a finished job (restarts are off, so an exception would fail it) and a bounded number
- * of requests open at once.
+ * {@link CaptionMoments} with a {@link ServedCaptioner}, in a real MiniCluster job against a real
+ * HTTP server speaking the chat-completions format: captions come from the server, asked with each
+ * moment's caption prompt; a failing or hanging server gives failure outcomes, a finished job
+ * (restarts are off, so an exception would fail it) and a bounded number of requests open at once.
  */
-class CaptionMomentsAsyncTest {
+class CaptionMomentsTest {
 
     private static final int PARALLELISM = 2;
     private static final String MODEL = "fake-vlm";
@@ -68,7 +71,7 @@ class CaptionMomentsAsyncTest {
                             .build());
 
     /** Real photos from opencv-doc: messi5.jpg, two JPEG crops of it, basketball1.png. */
-    private static List<CaptionImage> images;
+    private static List<ScoredFrame> images;
 
     private FakeChatServer server;
 
@@ -94,28 +97,60 @@ class CaptionMomentsAsyncTest {
         return out.toByteArray();
     }
 
-    private static CaptionImage image(long sequence, String mediaType, byte[] bytes) {
-        return CaptionImage.newBuilder()
-                .setFrameSequence(sequence)
+    /** An evidence frame; later frames score lower, so the captioner sees them in this order. */
+    static ScoredFrame image(long sequence, String mediaType, byte[] bytes) {
+        return ScoredFrame.newBuilder()
+                .setStreamId("cam-0")
+                .setInstructionId("walk")
+                .setInstructionText("a person walks")
+                .setSequence(sequence)
                 .setPtsMicros(sequence * 100_000)
+                .setWidth(640)
+                .setHeight(480)
                 .setMediaType(mediaType)
                 .setImage(ByteBuffer.wrap(bytes))
+                .setScore(0.9f - sequence * 0.1f)
+                .setThreshold(0.5f)
+                .setMaxEvidenceFrames(4)
+                .setContributions(List.of())
+                .setDetections(List.of())
+                .setUngroundedTerms(List.of())
+                .setModels(List.of())
+                .setReceivedAtMicros(1)
                 .build();
     }
 
-    /** Request {@code i} carries {@code 1 + i % 4} images and asks "Moment i, describe it". */
-    private static List<CaptionRequest> requests(int count) {
-        List<CaptionRequest> requests = new ArrayList<>();
+    /** A selected moment of {@code stream} with these evidence frames and caption prompt. */
+    static SelectedMoment moment(
+            String momentId, String stream, String prompt, List<ScoredFrame> evidence) {
+        return SelectedMoment.newBuilder()
+                .setMomentId(momentId)
+                .setStreamId(stream)
+                .setInstructionId("walk")
+                .setInstructionText("a person walks")
+                .setCaptionPrompt(prompt)
+                .setQuery(new InstructionCompiler().compile("a person walks"))
+                .setStatus(MomentStatus.FINAL)
+                .setStartMicros(0)
+                .setEndMicros(300_000)
+                .setFrameCount(4)
+                .setPeakScore(0.9f)
+                .setMaxEvidenceFrames(4)
+                .setEvidence(evidence)
+                .setLastReceivedAtMicros(1)
+                .build();
+    }
+
+    /** Moment {@code i} carries {@code 1 + i % 4} images and asks "Moment i, describe it". */
+    private static List<SelectedMoment> requests(int count) {
+        List<SelectedMoment> requests = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             requests.add(
-                    CaptionRequest.newBuilder()
-                            .setMomentId("cam-" + (i % 2) + "/walk/" + i)
-                            .setStreamId("cam-" + (i % 2))
-                            .setInstructionId("walk")
-                            .setInstructionText("a person walks")
-                            .setCaptionPrompt("Moment " + i + ", describe it")
-                            .setEvidence(images.subList(0, 1 + i % 4))
-                            .build());
+                    moment(
+                            "cam-" + (i % 2) + "/walk/" + i,
+                            "cam-" + (i % 2),
+                            "Moment " + i + ", describe it",
+                            images.subList(0, 1 + i % 4)));
         }
         return requests;
     }
@@ -136,7 +171,7 @@ class CaptionMomentsAsyncTest {
                 .withMaxBackoff(Duration.ofMillis(50));
     }
 
-    private static List<CaptionOutcome> run(List<CaptionRequest> requests, ChatEndpoint endpoint)
+    private static List<CaptionOutcome> run(List<SelectedMoment> requests, ChatEndpoint endpoint)
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration conf = new Configuration();
@@ -145,10 +180,12 @@ class CaptionMomentsAsyncTest {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         env.configure(conf);
         env.setParallelism(PARALLELISM);
-        DataStream<CaptionRequest> source =
-                env.fromData(requests, new AvroTypeInfo<>(CaptionRequest.class)).rebalance();
+        DataStream<SelectedMoment> source =
+                env.fromData(requests, new AvroTypeInfo<>(SelectedMoment.class)).rebalance();
         List<CaptionOutcome> outcomes = new ArrayList<>();
-        try (var it = CaptionMomentsAsync.caption(source, endpoint).executeAndCollect()) {
+        try (var it =
+                CaptionMoments.caption(source, CaptionerSetup.served(endpoint, 0.3f))
+                        .executeAndCollect()) {
             it.forEachRemaining(outcomes::add);
         }
         return outcomes;
@@ -156,7 +193,7 @@ class CaptionMomentsAsyncTest {
 
     @Test
     void captionsComeFromTheServedModelWithItsLineage() throws Exception {
-        List<CaptionRequest> requests = requests(6);
+        List<SelectedMoment> requests = requests(6);
 
         List<CaptionOutcome> outcomes = run(requests, endpoint().build());
 
@@ -165,7 +202,7 @@ class CaptionMomentsAsyncTest {
                         .collect(
                                 Collectors.toMap(CaptionOutcome::getMomentId, Function.identity()));
         assertThat(byMoment).hasSize(6);
-        for (CaptionRequest request : requests) {
+        for (SelectedMoment request : requests) {
             CaptionOutcome outcome = byMoment.get(request.getMomentId());
             assertThat(outcome.getFailure()).isNull();
             assertThat(outcome.getStreamId()).isEqualTo(request.getStreamId());
@@ -196,6 +233,47 @@ class CaptionMomentsAsyncTest {
         }
         assertThat(parts).isEqualTo(1 + 2 + 3 + 4 + 1 + 2);
         assertThat(received).isEqualTo(sent);
+    }
+
+    @Test
+    void aMomentsCaptionsLeaveInOrderWhenAnEarlierAnswerIsSlower() throws Exception {
+        // The OPEN caption's answer comes a second after the UPDATE's and FINAL's.
+        server.slowNext(1, Duration.ofSeconds(1));
+        List<SelectedMoment> moments = new ArrayList<>();
+        for (MomentStatus status : MomentStatus.values()) {
+            SelectedMoment m =
+                    moment("cam-0/walk/0", "cam-0", "Describe the " + status + " moment", images);
+            m.setStatus(status);
+            moments.add(m);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(conf);
+        env.setParallelism(PARALLELISM);
+        DataStream<SelectedMoment> source =
+                env.fromData(moments, new AvroTypeInfo<>(SelectedMoment.class));
+        List<GroundedCaption> captions = new ArrayList<>();
+        try (var it =
+                CaptionMoments.caption(source, CaptionerSetup.served(endpoint().build(), 0.3f))
+                        .process(new BuildCaptions())
+                        .executeAndCollect()) {
+            it.forEachRemaining(captions::add);
+        }
+
+        assertThat(captions)
+                .extracting(GroundedCaption::getStatus)
+                .containsExactly(MomentStatus.OPEN, MomentStatus.UPDATE, MomentStatus.FINAL);
+        // Each caption is the server's answer to that caption's own prompt.
+        assertThat(captions)
+                .extracting(GroundedCaption::getCaption)
+                .containsExactly(
+                        FakeChatServer.echo(4, "Describe the OPEN moment"),
+                        FakeChatServer.echo(4, "Describe the UPDATE moment"),
+                        FakeChatServer.echo(4, "Describe the FINAL moment"));
+        assertThat(captions.get(0).getModels())
+                .contains(new ModelRef("captioner", MODEL, FakeChatServer.ROOT));
     }
 
     @Test
@@ -267,12 +345,13 @@ class CaptionMomentsAsyncTest {
     @Test
     void flinksOwnTimeoutAndARefusedCallBecomeOutcomesToo() throws Exception {
         server.slow(Duration.ofSeconds(2));
-        CaptionMomentsAsync function =
-                new CaptionMomentsAsync(endpoint().withMaxInFlight(1).build());
+        CaptionMoments function =
+                new CaptionMoments(
+                        CaptionerSetup.served(endpoint().withMaxInFlight(1).build(), 0.3f));
         function.setRuntimeContext(new MockStreamingRuntimeContext(1, 0));
         function.open(DefaultOpenContext.INSTANCE);
         try {
-            CaptionRequest request = requests(1).get(0);
+            SelectedMoment request = requests(1).get(0);
             Collecting first = new Collecting();
             Collecting second = new Collecting();
             Collecting timedOut = new Collecting();
@@ -286,7 +365,7 @@ class CaptionMomentsAsyncTest {
             assertThat(busy.getFailure().getAttempts()).isZero();
             CaptionOutcome timeout = timedOut.outcome.get(5, TimeUnit.SECONDS);
             assertThat(timeout.getFailure().getReason()).isEqualTo(CaptionFailureReason.TIMEOUT);
-            assertThat(timeout.getFailure().getMessage()).contains("Flink's async timeout");
+            assertThat(timeout.getFailure().getMessage()).contains("the caption stage's timeout");
             assertThat(timeout.getMomentId()).isEqualTo(request.getMomentId());
             assertThat(first.outcome.get(10, TimeUnit.SECONDS).getCaption())
                     .isEqualTo(FakeChatServer.echo(1, "Moment 0, describe it"));
@@ -297,17 +376,23 @@ class CaptionMomentsAsyncTest {
     }
 
     @Test
-    void theClientsQuestionCarriesTheRequestsImagesInOrder() {
-        CaptionRequest request = requests(4).get(3);
+    void theClientsQuestionCarriesTheMomentsImagesMostRelevantFirst() {
+        SelectedMoment request = requests(4).get(3);
+        // Selection hands evidence over in pts order; the model sees the best first.
+        List<ScoredFrame> ptsOrder = new ArrayList<>(request.getEvidence());
+        ptsOrder.set(0, ScoredFrame.newBuilder(ptsOrder.get(0)).setScore(0.55f).build());
+        request.setEvidence(ptsOrder);
 
-        CaptionPrompt prompt = CaptionMomentsAsync.prompt(request);
+        CaptionPrompt prompt = ServedCaptioner.prompt(request);
 
         assertThat(prompt.instruction()).isEqualTo("a person walks");
         assertThat(prompt.prompt()).isEqualTo("Moment 3, describe it");
         assertThat(prompt.images())
                 .extracting(CaptionPrompt.Image::mediaType)
-                .containsExactly("image/jpeg", "image/jpeg", "image/png", "image/jpeg");
-        assertThat(prompt.images().get(2).bytes()).isEqualTo(bytes(images.get(2).getImage()));
+                .containsExactly("image/jpeg", "image/png", "image/jpeg", "image/jpeg");
+        assertThat(prompt.images().get(0).bytes()).isEqualTo(bytes(images.get(1).getImage()));
+        assertThat(prompt.images().get(1).bytes()).isEqualTo(bytes(images.get(2).getImage()));
+        assertThat(prompt.images().get(3).bytes()).isEqualTo(bytes(images.get(0).getImage()));
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
