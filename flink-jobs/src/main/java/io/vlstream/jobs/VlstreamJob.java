@@ -107,7 +107,7 @@ public final class VlstreamJob {
                 env.fromSource(frames, frameTime, "frames")
                         .uid("frames-source")
                         .process(new RejectFailedFrames())
-                        .name("decode + validate frames")
+                        .name("dead-letter refused frames")
                         .uid("decode-frames");
 
         // Rebalanced: a few busy streams must still spread over every model instance; the change

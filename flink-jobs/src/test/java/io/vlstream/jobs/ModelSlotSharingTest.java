@@ -80,7 +80,11 @@ class ModelSlotSharingTest {
                         .collect(Collectors.toSet());
         assertThat(nodesIn(graph, VlstreamJob.PIPELINE_SLOT_SHARING_GROUP))
                 .containsExactlyInAnyOrderElementsOf(everyOther)
-                .contains("Source: frames", "captions sink: Writer", "select moments", "build captions");
+                .contains(
+                        "Source: frames",
+                        "captions sink: Writer",
+                        "select moments",
+                        "build captions");
         assertThat(node(graph, ANALYZE).getParallelism()).isEqualTo(2);
         assertThat(node(graph, CAPTION).getParallelism()).isEqualTo(2);
         assertThat(node(graph, "score frames per instruction").getParallelism()).isEqualTo(4);

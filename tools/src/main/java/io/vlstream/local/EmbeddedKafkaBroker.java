@@ -1,4 +1,4 @@
-package io.vlstream.kafka;
+package io.vlstream.local;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

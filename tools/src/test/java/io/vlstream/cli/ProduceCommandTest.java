@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.fetch.SampleMedia;
-import io.vlstream.kafka.EmbeddedKafkaBroker;
+import io.vlstream.local.EmbeddedKafkaBroker;
 import io.vlstream.serde.AvroCodec;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             InstructCommand.class,
             TailCommand.class,
             ReportCommand.class,
-            ExportCommand.class
+            ExportCommand.class,
+            RunCommand.class
         })
 public final class VlstreamCli implements Runnable {
 

@@ -1,8 +1,9 @@
-package io.vlstream.kafka;
+package io.vlstream.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vlstream.kafka.VlstreamTopics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -100,27 +101,6 @@ class EmbeddedKafkaBrokerTest {
                                 .partitions())
                 .hasSize(5);
         assertThat(cleanupPolicy("partly.instructions")).isEqualTo("delete");
-    }
-
-    @Test
-    void defaultNamesAndNameChecks() {
-        assertThat(VlstreamTopics.defaults().all())
-                .containsExactly(
-                        "vlstream.frames",
-                        "vlstream.instructions",
-                        "vlstream.texts",
-                        "vlstream.captions",
-                        "vlstream.scores",
-                        "vlstream.dlq");
-        assertThatThrownBy(() -> new VlstreamTopics("a", "b", "c", "d", "a", "f"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("frames and scores topics are both named 'a'");
-        assertThatThrownBy(() -> VlstreamTopics.withPrefix("no spaces "))
-                .hasMessageContaining("not a valid Kafka topic name");
-        assertThatThrownBy(() -> VlstreamTopics.defaults().newTopics(0))
-                .hasMessageContaining("at least 1");
-        assertThat(VlstreamTopics.isCompacted("compact,delete")).isTrue();
-        assertThat(VlstreamTopics.isCompacted("delete")).isFalse();
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.vlstream.jobs.JobSettings;
 import io.vlstream.jobs.VlstreamJob;
 import io.vlstream.jobs.VlstreamJobMain;
 import io.vlstream.jobs.VlstreamOptions;
-import io.vlstream.kafka.EmbeddedKafkaBroker;
 import io.vlstream.serde.AvroKafkaSerializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,8 +3,8 @@ package io.vlstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vlstream.avro.Instruction;
-import io.vlstream.kafka.EmbeddedKafkaBroker;
 import io.vlstream.kafka.VlstreamTopics;
+import io.vlstream.local.EmbeddedKafkaBroker;
 import io.vlstream.serde.AvroCodec;
 import java.time.Duration;
 import java.util.ArrayList;
