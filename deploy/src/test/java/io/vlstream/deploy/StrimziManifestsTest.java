@@ -10,6 +10,8 @@ import io.strimzi.api.kafka.model.common.UnknownPropertyPreserving;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.vlstream.jobs.FrameOptions;
+import io.vlstream.jobs.KafkaOptions;
 import io.vlstream.jobs.VlstreamOptions;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -108,19 +110,19 @@ class StrimziManifestsTest {
 
     @Test
     void instructionsAreCompactedAndFramesFit() {
-        JsonNode instructions = topic((String) VlstreamOptions.TOPIC_INSTRUCTIONS.defaultValue());
+        JsonNode instructions = topic((String) KafkaOptions.TOPIC_INSTRUCTIONS.defaultValue());
         assertThat(instructions.path("spec").path("config").path("cleanup.policy").asText())
                 .isEqualTo("compact");
-        JsonNode frames = topic(VlstreamOptions.TOPIC_FRAMES.defaultValue());
+        JsonNode frames = topic(KafkaOptions.TOPIC_FRAMES.defaultValue());
         assertThat(frames.path("spec").path("config").path("max.message.bytes").asLong())
-                .isGreaterThan(VlstreamOptions.MAX_RECORD_BYTES.defaultValue());
+                .isGreaterThan(FrameOptions.MAX_RECORD_BYTES.defaultValue());
         assertThat(
                         kafka().path("spec")
                                 .path("kafka")
                                 .path("config")
                                 .path("message.max.bytes")
                                 .asLong())
-                .isGreaterThan(VlstreamOptions.MAX_RECORD_BYTES.defaultValue());
+                .isGreaterThan(FrameOptions.MAX_RECORD_BYTES.defaultValue());
     }
 
     @Test
@@ -138,7 +140,7 @@ class StrimziManifestsTest {
                     .path("flinkConfiguration")
                     .fields()
                     .forEachRemaining(f -> conf.setString(f.getKey(), f.getValue().asText()));
-            Duration sink = conf.get(VlstreamOptions.TRANSACTION_TIMEOUT);
+            Duration sink = conf.get(KafkaOptions.TRANSACTION_TIMEOUT);
             assertThat(sink.toMillis())
                     .as("sink transaction timeout")
                     .isLessThanOrEqualTo(brokerMax);

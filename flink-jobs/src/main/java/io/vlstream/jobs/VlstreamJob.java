@@ -16,7 +16,7 @@ import io.vlstream.avro.internal.TextEnvelope;
 import io.vlstream.caption.BuildCaptions;
 import io.vlstream.caption.CaptionMoments;
 import io.vlstream.caption.CaptionerSetup;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.decode.RejectFailedFrames;
 import io.vlstream.grounding.AlignTimedTexts;
 import io.vlstream.grounding.ValidateTexts;
@@ -101,7 +101,8 @@ public final class VlstreamJob {
     /** Adds the dataflow to {@code env}. */
     public void addTo(StreamExecutionEnvironment env) {
         WatermarkStrategy<FrameEnvelope> frameTime =
-                FrameWatermarks.strategy(settings.maxOutOfOrderness(), settings.idleTimeout());
+                FrameWatermarks.strategy(
+                        settings.frames().maxOutOfOrderness(), settings.frames().idleTimeout());
 
         SingleOutputStreamOperator<FrameEnvelope> decoded =
                 env.fromSource(frames, frameTime, "frames")
@@ -121,19 +122,19 @@ public final class VlstreamJob {
                                 TypeInformation.of(FrameAnalysis.class),
                                 new AnalyzeFrames(
                                         detectors,
-                                        settings.dualEncoderFactory(),
+                                        settings.models().dualEncoderFactory(),
                                         KafkaIo.limits(settings),
-                                        settings.changeGate(),
-                                        settings.changeGateMaxStreams(),
-                                        settings.modelMaxBatchSize(),
-                                        settings.modelMaxBatchWait()))
+                                        settings.models().changeGate(),
+                                        settings.models().changeGateMaxStreams(),
+                                        settings.models().maxBatchSize(),
+                                        settings.models().maxBatchWait()))
                         .uid("analyze-frames");
         inModelSlots(analyses);
-        if (settings.modelGpu()) {
+        if (settings.models().gpu()) {
             // Every slot declares what it needs: left unknown, the other operators' slots would
             // take Flink's default slot profile, a share of each task manager's GPUs included.
             env.registerSlotSharingGroup(
-                    settings.pipelineSlot().toSlotSharingGroup(PIPELINE_SLOT_SHARING_GROUP));
+                    settings.slots().pipeline().toSlotSharingGroup(PIPELINE_SLOT_SHARING_GROUP));
         }
 
         SingleOutputStreamOperator<CompiledInstruction> compiled =
@@ -145,10 +146,11 @@ public final class VlstreamJob {
                         .uid("instructions-source")
                         .process(
                                 new CompileInstructions(
-                                        settings.scoreThreshold(),
-                                        settings.maxFramesPerMinute(),
-                                        settings.dualEncoderFactory(),
-                                        settings.inputLimits()))
+                                        settings.selection().scoreThreshold(),
+                                        settings.selection().maxFramesPerMinute(),
+                                        settings.models().dualEncoderFactory(),
+                                        settings.limits().inputs(),
+                                        settings.models().detectorLabels()))
                         .setParallelism(1)
                         .name("compile instructions")
                         .uid("compile-instructions");
@@ -157,7 +159,7 @@ public final class VlstreamJob {
 
         SingleOutputStreamOperator<ScoredFrame> scored =
                 analyses.connect(activeInstructions)
-                        .process(new ScoreFrames(settings.detectorMinScore()))
+                        .process(new ScoreFrames(settings.models().detectorMinScore()))
                         .name("score frames per instruction")
                         .uid("score-frames");
 
@@ -167,16 +169,16 @@ public final class VlstreamJob {
                         .process(
                                 new SelectMoments(
                                         SelectionPolicy.defaults(),
-                                        settings.updateInterval(),
-                                        settings.quietTimeout(),
-                                        settings.maxEvidenceBytes()))
+                                        settings.selection().updateInterval(),
+                                        settings.selection().quietTimeout(),
+                                        settings.limits().maxEvidenceBytes()))
                         .name("select moments")
                         .uid("select-moments");
 
         SingleOutputStreamOperator<TimedText> validTexts =
                 env.fromSource(texts, ControlStreamWatermarks.<TextEnvelope>create(), "texts")
                         .uid("texts-source")
-                        .process(new ValidateTexts(settings.inputLimits()))
+                        .process(new ValidateTexts(settings.limits().inputs()))
                         .name("validate texts")
                         .uid("validate-texts");
         SingleOutputStreamOperator<AlignmentScore> textScores =
@@ -184,10 +186,11 @@ public final class VlstreamJob {
                         .connect(validTexts.keyBy(new TextStream()))
                         .process(
                                 new AlignTimedTexts(
-                                        settings.detectorMinScore(),
-                                        settings.scoreThreshold(),
-                                        settings.textRetention().toMillis(),
-                                        settings.quietTimeout().toMillis()))
+                                        settings.models().detectorMinScore(),
+                                        settings.selection().scoreThreshold(),
+                                        settings.selection().textRetention(),
+                                        settings.selection().quietTimeout(),
+                                        settings.models().detectorLabels()))
                         .name("align timed texts")
                         .uid("align-texts");
 
@@ -219,7 +222,7 @@ public final class VlstreamJob {
                                         new CaptionTrimming(),
                                         GroundedCaption::getStreamId,
                                         "captions",
-                                        settings.maxOutputRecordBytes()))
+                                        settings.limits().maxOutputRecordBytes()))
                         .name("fit captions to the sink")
                         .uid("fit-captions")
                         .slotSharingGroup(PIPELINE_SLOT_SHARING_GROUP);
@@ -237,7 +240,7 @@ public final class VlstreamJob {
                                         new ScoreTrimming(),
                                         AlignmentScore::getStreamId,
                                         "scores",
-                                        settings.maxOutputRecordBytes()))
+                                        settings.limits().maxOutputRecordBytes()))
                         .name("fit scores to the sink")
                         .uid("fit-scores");
         scoresOut.sinkTo(scores).name("scores sink").uid("scores-sink");
@@ -270,14 +273,20 @@ public final class VlstreamJob {
      * (in-process, or a served VLM through async I/O).
      */
     private CaptionerSetup captionerSetup() {
-        String spec = settings.captionerSpec();
+        String spec = settings.models().captionerSpec();
         if (spec == null) {
-            return CaptionerSetup.template(settings.detectorMinScore());
+            return CaptionerSetup.template(settings.models().detectorMinScore());
         }
-        if (settings.servedCaptioner()) {
-            return CaptionerSetup.served(ChatEndpoint.parse(spec), settings.detectorMinScore());
+        if (settings.models().servedCaptioner()) {
+            return CaptionerSetup.served(
+                    ChatEndpoint.parse(spec),
+                    settings.models().detectorMinScore(),
+                    settings.models().detectorLabels());
         }
-        return CaptionerSetup.inProcess(Models.captionerFactory(spec), settings.detectorMinScore());
+        return CaptionerSetup.inProcess(
+                Models.captionerFactory(spec),
+                settings.models().detectorMinScore(),
+                settings.models().detectorLabels());
     }
 
     /**
@@ -287,11 +296,12 @@ public final class VlstreamJob {
      * or set it themselves.
      */
     private <T> SingleOutputStreamOperator<T> inModelSlots(SingleOutputStreamOperator<T> op) {
-        if (settings.modelParallelism() > 0) {
-            op.setParallelism(settings.modelParallelism());
+        if (settings.models().parallelism() > 0) {
+            op.setParallelism(settings.models().parallelism());
         }
-        if (settings.modelGpu()) {
-            op.slotSharingGroup(settings.modelSlot().toSlotSharingGroup(MODELS_SLOT_SHARING_GROUP));
+        if (settings.models().gpu()) {
+            op.slotSharingGroup(
+                    settings.slots().model().toSlotSharingGroup(MODELS_SLOT_SHARING_GROUP));
         }
         return op;
     }

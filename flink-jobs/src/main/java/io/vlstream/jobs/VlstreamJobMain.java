@@ -45,7 +45,7 @@ public final class VlstreamJobMain {
     public static VlstreamJob.Builder kafkaJobBuilder(JobSettings settings) {
         return VlstreamJob.builder()
                 .setSettings(settings)
-                .setDetectorFactory(settings.detectorFactory())
+                .setDetectorFactory(settings.models().detectorFactory())
                 .setFrameSource(KafkaIo.frames(settings))
                 .setInstructionSource(KafkaIo.instructions(settings))
                 .setTextSource(KafkaIo.texts(settings))

@@ -2,14 +2,14 @@ package io.vlstream.kafka;
 
 import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.internal.Failure;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.Failures;
 import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.Decoded;
-import io.vlstream.decode.Failures;
 import io.vlstream.decode.FieldChecks;
 import io.vlstream.decode.InputLimits;
 import io.vlstream.decode.RecordDecoder;
 import io.vlstream.decode.Violation;
+import io.vlstream.internal.WallClock;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -53,7 +53,7 @@ abstract class EnvelopeDeserializer<R extends SpecificRecord, E>
             decoder = RecordDecoder.of(recordClass, limits);
         }
         SourceRef source = new SourceRef(record.topic(), record.partition(), record.offset());
-        long now = DeadLetters.nowMicros();
+        long now = WallClock.nowMicros();
         Violation key = FieldChecks.key(record.key(), fields.maxKeyBytes());
         if (key != null) {
             out.collect(

@@ -4,10 +4,10 @@ import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.FrameEnvelope;
-import io.vlstream.decode.DeadLetters;
 import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.FrameValidator;
 import io.vlstream.decode.InputLimits;
+import io.vlstream.internal.WallClock;
 
 /** Frames topic → {@link FrameEnvelope}. */
 public final class FrameEnvelopeDeserializer
@@ -35,7 +35,7 @@ public final class FrameEnvelopeDeserializer
             Failure failure) {
         if (failure == null && record != null) {
             if (validator == null) {
-                validator = new FrameValidator(limits, fields(), DeadLetters::nowMicros);
+                validator = new FrameValidator(limits, fields(), WallClock::nowMicros);
             }
             failure = validator.validate(record, value, key).orElse(null);
         }

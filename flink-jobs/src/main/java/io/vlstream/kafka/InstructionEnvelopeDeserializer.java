@@ -4,8 +4,8 @@ import io.vlstream.avro.Instruction;
 import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.InstructionEnvelope;
+import io.vlstream.deadletter.Failures;
 import io.vlstream.decode.DecodeLimits;
-import io.vlstream.decode.Failures;
 import io.vlstream.decode.InputLimits;
 import java.nio.charset.StandardCharsets;
 

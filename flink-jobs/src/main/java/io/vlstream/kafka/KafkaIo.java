@@ -29,24 +29,24 @@ public final class KafkaIo {
     /** Limits checked on every record read, before decoding. */
     public static DecodeLimits limits(JobSettings settings) {
         return new DecodeLimits(
-                settings.maxRecordBytes(),
-                settings.maxImageWidth(),
-                settings.maxImageHeight(),
-                (long) settings.maxImageWidth() * settings.maxImageHeight());
+                settings.frames().maxRecordBytes(),
+                settings.frames().maxImageWidth(),
+                settings.frames().maxImageHeight(),
+                (long) settings.frames().maxImageWidth() * settings.frames().maxImageHeight());
     }
 
     /** Frames, from the committed offsets of the frames group (earliest on first start). */
     public static KafkaSource<FrameEnvelope> frames(JobSettings settings) {
         return KafkaSource.<FrameEnvelope>builder()
-                .setBootstrapServers(settings.bootstrapServers())
-                .setProperties(settings.kafkaProperties())
-                .setTopics(settings.topics().frames())
-                .setGroupId(settings.groupId() + "-frames")
-                .setClientIdPrefix(settings.groupId() + "-frames")
+                .setBootstrapServers(settings.kafka().bootstrapServers())
+                .setProperties(settings.kafka().properties())
+                .setTopics(settings.kafka().topics().frames())
+                .setGroupId(settings.kafka().groupId() + "-frames")
+                .setClientIdPrefix(settings.kafka().groupId() + "-frames")
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(
-                        new FrameEnvelopeDeserializer(limits(settings), settings.inputLimits()))
+                        new FrameEnvelopeDeserializer(limits(settings), settings.limits().inputs()))
                 .build();
     }
 
@@ -56,37 +56,37 @@ public final class KafkaIo {
      */
     public static KafkaSource<InstructionEnvelope> instructions(JobSettings settings) {
         return KafkaSource.<InstructionEnvelope>builder()
-                .setBootstrapServers(settings.bootstrapServers())
-                .setProperties(settings.kafkaProperties())
-                .setTopics(settings.topics().instructions())
-                .setGroupId(settings.groupId() + "-instructions")
-                .setClientIdPrefix(settings.groupId() + "-instructions")
+                .setBootstrapServers(settings.kafka().bootstrapServers())
+                .setProperties(settings.kafka().properties())
+                .setTopics(settings.kafka().topics().instructions())
+                .setGroupId(settings.kafka().groupId() + "-instructions")
+                .setClientIdPrefix(settings.kafka().groupId() + "-instructions")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(
                         new InstructionEnvelopeDeserializer(
-                                limits(settings), settings.inputLimits()))
+                                limits(settings), settings.limits().inputs()))
                 .build();
     }
 
     /** Timed texts, from the committed offsets of the texts group (earliest on first start). */
     public static KafkaSource<TextEnvelope> texts(JobSettings settings) {
         return KafkaSource.<TextEnvelope>builder()
-                .setBootstrapServers(settings.bootstrapServers())
-                .setProperties(settings.kafkaProperties())
-                .setTopics(settings.topics().texts())
-                .setGroupId(settings.groupId() + "-texts")
-                .setClientIdPrefix(settings.groupId() + "-texts")
+                .setBootstrapServers(settings.kafka().bootstrapServers())
+                .setProperties(settings.kafka().properties())
+                .setTopics(settings.kafka().topics().texts())
+                .setGroupId(settings.kafka().groupId() + "-texts")
+                .setClientIdPrefix(settings.kafka().groupId() + "-texts")
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(
-                        new TextEnvelopeDeserializer(limits(settings), settings.inputLimits()))
+                        new TextEnvelopeDeserializer(limits(settings), settings.limits().inputs()))
                 .build();
     }
 
     public static KafkaSink<GroundedCaption> captions(JobSettings settings) {
         return sink(
                 settings,
-                settings.topics().captions(),
+                settings.kafka().topics().captions(),
                 GroundedCaption.class,
                 c -> utf8(c.getStreamId()),
                 "captions");
@@ -95,7 +95,7 @@ public final class KafkaIo {
     public static KafkaSink<AlignmentScore> scores(JobSettings settings) {
         return sink(
                 settings,
-                settings.topics().scores(),
+                settings.kafka().topics().scores(),
                 AlignmentScore.class,
                 s -> utf8(s.getStreamId()),
                 "scores");
@@ -104,7 +104,7 @@ public final class KafkaIo {
     public static KafkaSink<DeadLetter> deadLetters(JobSettings settings) {
         return sink(
                 settings,
-                settings.topics().dlq(),
+                settings.kafka().topics().dlq(),
                 DeadLetter.class,
                 d -> d.getSourceKey() == null ? null : bytes(d.getSourceKey()),
                 "dlq");
@@ -123,12 +123,13 @@ public final class KafkaIo {
             SerializationSchema<T> key,
             String name) {
         Properties producer = new Properties();
-        producer.putAll(settings.kafkaProperties());
+        producer.putAll(settings.kafka().properties());
         producer.putIfAbsent(
-                "transaction.timeout.ms", String.valueOf(settings.transactionTimeout().toMillis()));
+                "transaction.timeout.ms",
+                String.valueOf(settings.kafka().transactionTimeout().toMillis()));
         producer.putIfAbsent("compression.type", "lz4");
         return KafkaSink.<T>builder()
-                .setBootstrapServers(settings.bootstrapServers())
+                .setBootstrapServers(settings.kafka().bootstrapServers())
                 .setKafkaProducerConfig(producer)
                 .setRecordSerializer(
                         new WallClockTimestamps<>(
@@ -139,7 +140,7 @@ public final class KafkaIo {
                                                 new AvroRecordSerializationSchema<>(recordClass))
                                         .build()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + name)
+                .setTransactionalIdPrefix(settings.kafka().transactionalIdPrefix() + "-" + name)
                 .build();
     }
 

@@ -22,7 +22,7 @@ class VlstreamJobMainTest {
         JobSettings settings =
                 JobSettings.from(VlstreamJobMain.jobConfiguration(cluster, arguments));
 
-        assertThat(settings.bootstrapServers()).isEqualTo("kafka:9092");
-        assertThat(settings.topics().frames()).isEqualTo("lobby-frames");
+        assertThat(settings.kafka().bootstrapServers()).isEqualTo("kafka:9092");
+        assertThat(settings.kafka().topics().frames()).isEqualTo("lobby-frames");
     }
 }

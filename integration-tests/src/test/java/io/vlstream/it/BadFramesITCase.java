@@ -7,6 +7,9 @@ import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.VideoFrame;
+import io.vlstream.jobs.FrameOptions;
+import io.vlstream.jobs.KafkaOptions;
+import io.vlstream.jobs.SelectionOptions;
 import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
@@ -33,11 +36,11 @@ class BadFramesITCase {
     @Test
     void everyKindOfBadFrameIsDeadLetteredWhileGoodFramesAreCaptioned() throws Exception {
         Configuration conf = new Configuration();
-        conf.set(VlstreamOptions.GROUP_ID, "bad-frames-it");
-        conf.set(VlstreamOptions.TRANSACTIONAL_ID_PREFIX, "bad-frames-it");
+        conf.set(KafkaOptions.GROUP_ID, "bad-frames-it");
+        conf.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "bad-frames-it");
         conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-        conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
-        conf.set(VlstreamOptions.MAX_RECORD_BYTES, MAX_RECORD_BYTES);
+        conf.set(SelectionOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
+        conf.set(FrameOptions.MAX_RECORD_BYTES, MAX_RECORD_BYTES);
         try (LocalVlstream local = LocalVlstream.start(conf, VlstreamCluster.PARALLELISM);
                 TopicReader<DeadLetter> dlq = local.readDeadLetters(null);
                 TopicReader<AlignmentScore> scores = local.readScores(null);
@@ -94,7 +97,7 @@ class BadFramesITCase {
                     .allSatisfy(
                             d -> {
                                 assertThat(d.getSourceTopic())
-                                        .isEqualTo(local.settings().topics().frames());
+                                        .isEqualTo(local.settings().kafka().topics().frames());
                                 assertThat(d.getSourceOffset()).isNotNegative();
                                 assertThat(d.getMessage()).isNotBlank();
                             });

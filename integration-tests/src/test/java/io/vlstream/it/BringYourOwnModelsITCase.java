@@ -7,6 +7,9 @@ import io.vlstream.avro.ContributionKind;
 import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.Instruction;
 import io.vlstream.avro.ModelRef;
+import io.vlstream.jobs.KafkaOptions;
+import io.vlstream.jobs.ModelOptions;
+import io.vlstream.jobs.SelectionOptions;
 import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
@@ -37,13 +40,13 @@ class BringYourOwnModelsITCase {
         Path encoder = TestSavedModels.dualEncoder(models.resolve("dual-encoder"));
         Path captioner = TestSavedModels.captioner(models.resolve("captioner"));
         Configuration conf = new Configuration();
-        conf.set(VlstreamOptions.GROUP_ID, "byom-it");
-        conf.set(VlstreamOptions.TRANSACTIONAL_ID_PREFIX, "byom-it");
+        conf.set(KafkaOptions.GROUP_ID, "byom-it");
+        conf.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "byom-it");
         conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-        conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
-        conf.set(VlstreamOptions.MODEL_DUAL_ENCODER, "savedmodel:" + encoder);
+        conf.set(SelectionOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
+        conf.set(ModelOptions.MODEL_DUAL_ENCODER, "savedmodel:" + encoder);
         conf.set(
-                VlstreamOptions.MODEL_CAPTIONER,
+                ModelOptions.MODEL_CAPTIONER,
                 "savedmodel:" + captioner + "?bos-token=[BOS]&stop-tokens=[EOS]&prompt=none");
         try (LocalVlstream local = LocalVlstream.start(conf, VlstreamCluster.PARALLELISM);
                 TopicReader<AlignmentScore> scores = local.readScores(null);

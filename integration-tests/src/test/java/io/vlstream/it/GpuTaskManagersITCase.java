@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vlstream.avro.AlignmentScore;
 import io.vlstream.jobs.JobSettings;
+import io.vlstream.jobs.KafkaOptions;
+import io.vlstream.jobs.ModelOptions;
+import io.vlstream.jobs.SelectionOptions;
 import io.vlstream.jobs.VlstreamJob;
 import io.vlstream.jobs.VlstreamJobMain;
 import io.vlstream.jobs.VlstreamOptions;
@@ -79,12 +82,12 @@ class GpuTaskManagersITCase {
 
     private static Configuration gpuJob(String groupId) {
         Configuration conf = new Configuration();
-        conf.set(VlstreamOptions.GROUP_ID, groupId);
-        conf.set(VlstreamOptions.TRANSACTIONAL_ID_PREFIX, groupId);
+        conf.set(KafkaOptions.GROUP_ID, groupId);
+        conf.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, groupId);
         conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-        conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
-        conf.set(VlstreamOptions.MODEL_GPU, true);
-        conf.set(VlstreamOptions.MODEL_PARALLELISM, 1);
+        conf.set(SelectionOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
+        conf.set(ModelOptions.MODEL_GPU, true);
+        conf.set(ModelOptions.MODEL_PARALLELISM, 1);
         return conf;
     }
 
@@ -135,7 +138,7 @@ class GpuTaskManagersITCase {
         try (MiniCluster cluster = start(taskManager(0))) {
             Configuration conf = gpuJob("no-gpu-it");
             // Never reached: the job fails before any task is deployed.
-            conf.set(VlstreamOptions.BOOTSTRAP_SERVERS, "localhost:1");
+            conf.set(KafkaOptions.BOOTSTRAP_SERVERS, "localhost:1");
             StreamExecutionEnvironment env = env(cluster);
             JobSettings settings = JobSettings.from(conf);
             VlstreamJob.configure(env, settings);

@@ -11,7 +11,9 @@ import io.vlstream.avro.Instruction;
 import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.TimedText;
 import io.vlstream.avro.VideoFrame;
+import io.vlstream.jobs.KafkaOptions;
 import io.vlstream.jobs.LimitOptions;
+import io.vlstream.jobs.SelectionOptions;
 import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
@@ -85,10 +87,10 @@ class HostileInputITCase {
     void noHostileRecordStopsTheJobAndEveryOneIsAccountedFor(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
         Configuration conf = new Configuration();
-        conf.set(VlstreamOptions.GROUP_ID, "hostile-it");
-        conf.set(VlstreamOptions.TRANSACTIONAL_ID_PREFIX, "hostile-it");
+        conf.set(KafkaOptions.GROUP_ID, "hostile-it");
+        conf.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "hostile-it");
         conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-        conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(5));
+        conf.set(SelectionOptions.QUIET_TIMEOUT, Duration.ofSeconds(5));
         conf.set(LimitOptions.MAX_ACTIVE_INSTRUCTIONS, MAX_ACTIVE);
         conf.set(LimitOptions.MAX_OUTPUT_RECORD_BYTES, MAX_OUTPUT_BYTES);
         // A camera 90 min ahead is accepted (and its scores, timestamped 90 min ahead, must not be
@@ -246,7 +248,7 @@ class HostileInputITCase {
     private static final int FLOOD = 10_000;
 
     private void hostileFrames(List<VideoFrame> vtest) throws Exception {
-        String topic = local.settings().topics().frames();
+        String topic = local.settings().kafka().topics().frames();
         VideoFrame good = vtest.get(5);
         long now = System.currentTimeMillis() * 1_000;
         dead(
@@ -366,7 +368,7 @@ class HostileInputITCase {
     }
 
     private void hostileInstructions() throws Exception {
-        String topic = local.settings().topics().instructions();
+        String topic = local.settings().kafka().topics().instructions();
         dead(
                 "600 KB instruction text",
                 instruction(
@@ -626,19 +628,20 @@ class HostileInputITCase {
     private ProducerRecord<byte[], byte[]> frame(VideoFrame frame) {
         String id = frame.getStreamId();
         byte[] key = id.length() > 1_000 ? null : id.getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(local.settings().topics().frames(), key, FRAMES.encode(frame));
+        return new ProducerRecord<>(
+                local.settings().kafka().topics().frames(), key, FRAMES.encode(frame));
     }
 
     private ProducerRecord<byte[], byte[]> instruction(Instruction instruction) {
         return new ProducerRecord<>(
-                local.settings().topics().instructions(),
+                local.settings().kafka().topics().instructions(),
                 instruction.getInstructionId().getBytes(StandardCharsets.UTF_8),
                 INSTRUCTIONS.encode(instruction));
     }
 
     private ProducerRecord<byte[], byte[]> text(TimedText text) {
         return new ProducerRecord<>(
-                local.settings().topics().texts(),
+                local.settings().kafka().topics().texts(),
                 text.getStreamId().getBytes(StandardCharsets.UTF_8),
                 TEXTS.encode(text));
     }
@@ -651,7 +654,7 @@ class HostileInputITCase {
         for (int i = 0; i < placeholder.length; i++) {
             value[at + i] = (byte) (i % 2 == 0 ? 0xFF : 0xC3);
         }
-        return new ProducerRecord<>(local.settings().topics().frames(), null, value);
+        return new ProducerRecord<>(local.settings().kafka().topics().frames(), null, value);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

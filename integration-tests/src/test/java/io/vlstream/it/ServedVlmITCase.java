@@ -7,6 +7,9 @@ import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.Instruction;
 import io.vlstream.avro.ModelRef;
 import io.vlstream.avro.ReasonCode;
+import io.vlstream.jobs.KafkaOptions;
+import io.vlstream.jobs.ModelOptions;
+import io.vlstream.jobs.SelectionOptions;
 import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
@@ -37,12 +40,12 @@ class ServedVlmITCase {
     void captionsComeFromTheServerAndFailuresGoToTheDlqWithoutStoppingTheJob() throws Exception {
         try (FakeChatServer server = FakeChatServer.start("fake-vlm")) {
             Configuration conf = new Configuration();
-            conf.set(VlstreamOptions.GROUP_ID, "served-vlm-it");
-            conf.set(VlstreamOptions.TRANSACTIONAL_ID_PREFIX, "served-vlm-it");
+            conf.set(KafkaOptions.GROUP_ID, "served-vlm-it");
+            conf.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, "served-vlm-it");
             conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-            conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
+            conf.set(SelectionOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
             conf.set(
-                    VlstreamOptions.MODEL_CAPTIONER,
+                    ModelOptions.MODEL_CAPTIONER,
                     "openai:"
                             + server.baseUrl()
                             + "?model=fake-vlm&timeout=2s&total-timeout=4s&retries=1"

@@ -3,6 +3,8 @@ package io.vlstream.it;
 import io.vlstream.avro.Instruction;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.fetch.SampleMedia;
+import io.vlstream.jobs.KafkaOptions;
+import io.vlstream.jobs.SelectionOptions;
 import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.local.LocalVlstream;
 import io.vlstream.media.VideoFileFrames;
@@ -39,10 +41,10 @@ final class VlstreamCluster {
     /** A broker with vlstream's topics, for one test class. */
     static LocalVlstream broker(String groupId) throws java.io.IOException {
         Configuration conf = new Configuration();
-        conf.set(VlstreamOptions.GROUP_ID, groupId);
-        conf.set(VlstreamOptions.TRANSACTIONAL_ID_PREFIX, groupId);
+        conf.set(KafkaOptions.GROUP_ID, groupId);
+        conf.set(KafkaOptions.TRANSACTIONAL_ID_PREFIX, groupId);
         conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500));
-        conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
+        conf.set(SelectionOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
         return LocalVlstream.start(conf, PARALLELISM);
     }
 

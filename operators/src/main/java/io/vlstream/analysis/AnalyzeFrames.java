@@ -1,12 +1,11 @@
 package io.vlstream.analysis;
 
 import io.vlstream.avro.Detection;
-import io.vlstream.avro.ModelRef;
 import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.avro.internal.FrameAnalysis;
 import io.vlstream.avro.internal.FrameEnvelope;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.ImageDecodeException;
 import io.vlstream.decode.ImageDecoder;
@@ -21,7 +20,6 @@ import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
@@ -51,15 +49,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Change gate.</b> Before the model, a {@link ChangeGate} compares the frame with the last
  * frame of the same stream that this instance analyzed; an almost identical frame reuses that
- * analysis (its {@code reusedFromSequence} says which) instead of running the model. Batching does
- * not change which frames are reused: the gate decisions are replayed in arrival order when the
- * batch is flushed, a frame may reuse an earlier frame of the same batch, and if the model fails on
- * that earlier frame the later one is compared with what came before it, as one at a time. The last
- * analysis per stream is a cache, not Flink state: at most {@code maxStreams} streams (least
- * recently seen dropped first), lost on restart (that costs one model call per stream). This keeps
- * the operator rebalanced, so a few busy streams still spread over every model instance; with
- * parallelism above 1 a stream's frames are compared with the last one analyzed <em>here</em>,
- * which only lowers the reuse rate.
+ * analysis (its {@code reusedFromSequence} says which) instead of running the model. {@link
+ * GateReplay} plans each batch so that batching does not change which frames are reused; {@link
+ * ModelRunner} makes the model calls. The last analysis per stream is a cache, lost on restart
+ * (that costs one model call per stream). This keeps the operator rebalanced, so a few busy streams
+ * still spread over every model instance; with parallelism above 1 a stream's frames are compared
+ * with the last one analyzed <em>here</em>, which only lowers the reuse rate.
+ *
+ * <p>This class is the Flink part only: decoding, the batch and its timer, and records out.
  */
 public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
         implements OneInputStreamOperator<FrameEnvelope, FrameAnalysis>, BoundedOneInput {
@@ -75,40 +72,25 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
     private final int maxStreams;
     private final int maxBatchSize;
     private final Duration maxBatchWait;
-    private transient Map<String, LastAnalysis> lastAnalyses;
+    private transient GateReplay replay;
     private transient MicroBatch<Pending> batch;
     private transient ScheduledFuture<?> batchTimer;
-    private transient Counter reused;
-    private transient ObjectDetector detector;
-    private transient DualEncoder encoder;
+    private transient ModelRunner models;
     private transient ImageDecoder imageDecoder;
-    private transient List<ModelRef> models;
     private transient Counter analyzed;
+    private transient Counter reused;
     private transient RejectionCounters rejected;
-    private transient Histogram modelLatencyMs;
-    private transient Histogram modelBatchSize;
-
-    /**
-     * The last analyzed frame of a stream, as the change gate needs it; detections and embedding
-     * are null while its model results are not known yet (only while a batch is planned).
-     */
-    private record LastAnalysis(
-            byte[] thumbnail,
-            long ptsMicros,
-            long sequence,
-            List<Detection> detections,
-            List<Float> embedding) {}
 
     /** A decoded frame waiting for the model, with the timestamp of its record. */
     private record Pending(
-            FrameEnvelope envelope, BufferedImage image, byte[] thumbnail, Long timestamp) {}
+            FrameEnvelope envelope, BufferedImage image, byte[] thumbnail, Long timestamp) {
 
-    /** What the models made of one frame: detections and embedding, or the failure. */
-    private record ModelResult(
-            List<Detection> detections,
-            List<Float> embedding,
-            long latencyMicros,
-            RuntimeException failure) {}
+        GateReplay.Frame gateFrame() {
+            VideoFrame frame = envelope.getFrame();
+            return new GateReplay.Frame(
+                    frame.getStreamId(), frame.getSequence(), frame.getPtsMicros(), thumbnail);
+        }
+    }
 
     /** Every frame goes to the detector, one at a time (no change gate, no dual encoder). */
     public AnalyzeFrames(ModelFactory<ObjectDetector> detectorFactory, DecodeLimits limits) {
@@ -141,10 +123,8 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
             int maxStreams,
             int maxBatchSize,
             Duration maxBatchWait) {
-        if (maxStreams < 1) {
-            throw new IllegalArgumentException("maxStreams must be >= 1, got " + maxStreams);
-        }
         // Checked here, at job build time, rather than in open().
+        new GateReplay(gate, maxStreams);
         new MicroBatch<>(maxBatchSize, maxBatchWait);
         this.detectorFactory = detectorFactory;
         this.encoderFactory = encoderFactory;
@@ -159,33 +139,21 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
     public void open() throws Exception {
         super.open();
         var gpus = getRuntimeContext().getExternalResourceInfos(GpuDevices.RESOURCE);
-        detector = GpuDevices.open(detectorFactory, gpus, "the detector");
-        encoder =
+        ObjectDetector detector = GpuDevices.open(detectorFactory, gpus, "the detector");
+        DualEncoder encoder =
                 encoderFactory == null
                         ? null
                         : GpuDevices.open(encoderFactory, gpus, "the dual encoder");
-        imageDecoder = new ImageDecoder(limits);
-        models =
-                encoder == null
-                        ? List.of(detector.model())
-                        : List.of(detector.model(), encoder.model());
         var metrics = getRuntimeContext().getMetricGroup();
+        Histogram latencyMs = VlstreamMetrics.histogram(metrics, VlstreamMetric.MODEL_LATENCY);
+        Histogram batchSize = VlstreamMetrics.histogram(metrics, VlstreamMetric.MODEL_BATCH_SIZE);
+        models = new ModelRunner(detector, encoder, latencyMs::update, batchSize::update);
+        imageDecoder = new ImageDecoder(limits);
+        replay = new GateReplay(gate, maxStreams);
+        batch = new MicroBatch<>(maxBatchSize, maxBatchWait);
         analyzed = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_ANALYZED);
         reused = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_REUSED);
-        lastAnalyses = newCache();
-        batch = new MicroBatch<>(maxBatchSize, maxBatchWait);
         rejected = new RejectionCounters(metrics);
-        modelLatencyMs = VlstreamMetrics.histogram(metrics, VlstreamMetric.MODEL_LATENCY);
-        modelBatchSize = VlstreamMetrics.histogram(metrics, VlstreamMetric.MODEL_BATCH_SIZE);
-    }
-
-    private Map<String, LastAnalysis> newCache() {
-        return new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, LastAnalysis> eldest) {
-                return size() > maxStreams;
-            }
-        };
     }
 
     @Override
@@ -255,170 +223,53 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
             batchTimer.cancel(false);
             batchTimer = null;
         }
-        List<Pending> frames = batch.drain();
+        List<Pending> pending = batch.drain();
+        List<GateReplay.Frame> frames = new ArrayList<>(pending.size());
+        List<BufferedImage> images = new ArrayList<>(pending.size());
+        for (Pending p : pending) {
+            frames.add(p.gateFrame());
+            images.add(p.image());
+        }
         Map<Integer, ModelResult> results = new HashMap<>();
-        while (true) {
-            // Plan on a copy of the cache: which frames need the model, given what is known.
-            // Only the batch's streams matter, unless the cache may drop entries meanwhile.
-            Map<String, LastAnalysis> plan = newCache();
-            if (gate.enabled() && lastAnalyses.size() + frames.size() > maxStreams) {
-                plan.putAll(lastAnalyses);
-            } else if (gate.enabled()) {
-                for (Pending p : frames) {
-                    String stream = p.envelope().getFrame().getStreamId();
-                    LastAnalysis last = lastAnalyses.get(stream);
-                    if (last != null) {
-                        plan.put(stream, last);
-                    }
-                }
-            }
-            List<Integer> unknown = walk(frames, results, plan, false);
-            if (unknown.isEmpty()) {
-                break;
-            }
-            runModels(frames, unknown, results);
+        for (List<Integer> need = replay.needModel(frames, results);
+                !need.isEmpty();
+                need = replay.needModel(frames, results)) {
+            models.run(images, need, results);
         }
-        walk(frames, results, lastAnalyses, true);
+        List<GateReplay.Decision> decisions = replay.decide(frames, results);
+        for (int i = 0; i < pending.size(); i++) {
+            emit(pending.get(i), decisions.get(i));
+        }
     }
 
-    /**
-     * Replays the change gate over the batch in arrival order against {@code cache}, as if the
-     * frames came one at a time. Frames without a model result yet are assumed to succeed.
-     *
-     * @return the frames that need the model and have no result yet
-     */
-    private List<Integer> walk(
-            List<Pending> frames,
-            Map<Integer, ModelResult> results,
-            Map<String, LastAnalysis> cache,
-            boolean emit) {
-        List<Integer> unknown = new ArrayList<>();
-        for (int i = 0; i < frames.size(); i++) {
-            Pending p = frames.get(i);
-            VideoFrame frame = p.envelope().getFrame();
-            LastAnalysis last = gate.enabled() ? cache.get(frame.getStreamId()) : null;
-            if (last != null
-                    && gate.reuse(
-                            last.thumbnail(),
-                            last.ptsMicros(),
-                            p.thumbnail(),
-                            frame.getPtsMicros())) {
-                if (emit) {
-                    reused.inc();
-                    collect(
-                            p,
-                            analysis(
-                                    p.envelope(),
-                                    last.detections(),
-                                    last.embedding(),
-                                    0,
-                                    last.sequence()));
-                }
-                continue;
-            }
-            ModelResult result = results.get(i);
-            if (result == null) {
-                unknown.add(i);
-            } else if (result.failure() != null) {
-                if (emit) {
-                    LOG.warn(
-                            "Models {} failed on stream {} frame {}",
-                            models,
-                            frame.getStreamId(),
-                            frame.getSequence(),
-                            result.failure());
-                    reject(
+    private void emit(Pending p, GateReplay.Decision decision) {
+        if (decision instanceof GateReplay.Reused r) {
+            reused.inc();
+            collect(p, analysis(p.envelope(), r.detections(), r.embedding(), 0, r.fromSequence()));
+        } else if (decision instanceof GateReplay.Analyzed a) {
+            analyzed.inc();
+            ModelResult result = a.result();
+            collect(
+                    p,
+                    analysis(
                             p.envelope(),
-                            p.timestamp(),
-                            ReasonCode.MODEL_FAILURE,
-                            "Model failed: " + result.failure());
-                }
-                continue;
-            } else if (emit) {
-                analyzed.inc();
-                collect(
-                        p,
-                        analysis(
-                                p.envelope(),
-                                result.detections(),
-                                result.embedding(),
-                                result.latencyMicros(),
-                                null));
-            }
-            if (p.thumbnail() != null) {
-                cache.put(
-                        frame.getStreamId(),
-                        new LastAnalysis(
-                                p.thumbnail(),
-                                frame.getPtsMicros(),
-                                frame.getSequence(),
-                                result == null ? null : result.detections(),
-                                result == null ? null : result.embedding()));
-            }
-        }
-        if (emit && !unknown.isEmpty()) {
-            throw new IllegalStateException("Frames " + unknown + " of a batch have no analysis");
-        }
-        return unknown;
-    }
-
-    /**
-     * One detector call and one encoder call for the frames at {@code indices}; when that fails,
-     * each frame alone, so that only the frames the models fail on are marked failed.
-     */
-    private void runModels(
-            List<Pending> frames, List<Integer> indices, Map<Integer, ModelResult> results) {
-        List<BufferedImage> images = new ArrayList<>(indices.size());
-        for (int i : indices) {
-            images.add(frames.get(i).image());
-        }
-        long start = System.nanoTime();
-        List<List<Detection>> detections;
-        float[][] embeddings = null;
-        try {
-            detections = detector.detectAll(images);
-            if (detections.size() != images.size()) {
-                throw new IllegalStateException(
-                        "Detector returned "
-                                + detections.size()
-                                + " results for "
-                                + images.size()
-                                + " images");
-            }
-            if (encoder != null) {
-                embeddings = encoder.encodeImages(images);
-                if (embeddings.length != images.size()) {
-                    throw new IllegalStateException(
-                            "Image encoder returned "
-                                    + embeddings.length
-                                    + " embeddings for "
-                                    + images.size()
-                                    + " images");
-                }
-            }
-        } catch (RuntimeException e) {
-            if (indices.size() == 1) {
-                results.put(indices.get(0), new ModelResult(null, null, 0, e));
-                return;
-            }
+                            result.detections(),
+                            result.embedding(),
+                            result.latencyMicros(),
+                            null));
+        } else if (decision instanceof GateReplay.Failed f) {
+            VideoFrame frame = p.envelope().getFrame();
             LOG.warn(
-                    "Models {} failed on a batch of {} frames; retrying them one at a time",
-                    models,
-                    indices.size(),
-                    e);
-            for (int i : indices) {
-                runModels(frames, List.of(i), results);
-            }
-            return;
-        }
-        long latencyMicros = (System.nanoTime() - start) / 1_000;
-        modelLatencyMs.update(latencyMicros / 1_000);
-        modelBatchSize.update(images.size());
-        for (int k = 0; k < indices.size(); k++) {
-            List<Float> embedding = embeddings == null ? List.of() : boxed(embeddings[k]);
-            results.put(
-                    indices.get(k),
-                    new ModelResult(detections.get(k), embedding, latencyMicros, null));
+                    "Models {} failed on stream {} frame {}",
+                    models.models(),
+                    frame.getStreamId(),
+                    frame.getSequence(),
+                    f.failure());
+            reject(
+                    p.envelope(),
+                    p.timestamp(),
+                    ReasonCode.MODEL_FAILURE,
+                    "Model failed: " + f.failure());
         }
     }
 
@@ -427,14 +278,6 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
                 p.timestamp() == null
                         ? new StreamRecord<>(analysis)
                         : new StreamRecord<>(analysis, p.timestamp()));
-    }
-
-    private static List<Float> boxed(float[] values) {
-        List<Float> list = new ArrayList<>(values.length);
-        for (float v : values) {
-            list.add(v);
-        }
-        return list;
     }
 
     private FrameAnalysis analysis(
@@ -453,7 +296,7 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
                 .setMediaType(frame.getMediaType())
                 .setImage(frame.getImage())
                 .setDetections(detections)
-                .setModels(models)
+                .setModels(models.models())
                 .setSource(envelope.getSource())
                 .setReceivedAtMicros(envelope.getReceivedAtMicros())
                 .setModelLatencyMicros(latencyMicros)
@@ -483,11 +326,8 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
     @Override
     public void close() throws Exception {
         try {
-            if (detector != null) {
-                detector.close();
-            }
-            if (encoder != null) {
-                encoder.close();
+            if (models != null) {
+                models.close();
             }
         } finally {
             super.close();

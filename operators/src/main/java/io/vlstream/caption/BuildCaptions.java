@@ -6,7 +6,8 @@ import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.internal.CaptionOutcome;
 import io.vlstream.avro.internal.SelectedMoment;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
+import io.vlstream.internal.WallClock;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import java.nio.ByteBuffer;
@@ -51,7 +52,7 @@ public class BuildCaptions extends ProcessFunction<CaptionOutcome, GroundedCapti
             ctx.output(DeadLetters.TAG, failed(moment, outcome.getModel().getId() + ": " + why));
             return;
         }
-        long nowMicros = DeadLetters.nowMicros();
+        long nowMicros = WallClock.nowMicros();
         GroundedCaption caption;
         try {
             caption =

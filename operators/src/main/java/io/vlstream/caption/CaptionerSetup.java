@@ -5,6 +5,7 @@ import io.vlstream.model.ModelFactory;
 import io.vlstream.model.remote.ChatEndpoint;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -51,19 +52,25 @@ public record CaptionerSetup(
                 false);
     }
 
-    /** Captions written by a model in the task manager ({@link InProcessCaptioner}). */
-    public static CaptionerSetup inProcess(ModelFactory<Captioner> model, float minDetectionScore) {
+    /**
+     * Captions written by a model in the task manager ({@link InProcessCaptioner}), grounded in the
+     * detector's labels.
+     */
+    public static CaptionerSetup inProcess(
+            ModelFactory<Captioner> model, float minDetectionScore, List<String> detectorLabels) {
+        List<String> labels = List.copyOf(detectorLabels);
         return new CaptionerSetup(
                 "in-process model",
                 new ModelFactory<>() {
                     @Override
                     public MomentCaptioner create() throws java.io.IOException {
-                        return new InProcessCaptioner(model.create(), minDetectionScore);
+                        return new InProcessCaptioner(model.create(), minDetectionScore, labels);
                     }
 
                     @Override
                     public MomentCaptioner create(String gpuIndex) throws java.io.IOException {
-                        return new InProcessCaptioner(model.create(gpuIndex), minDetectionScore);
+                        return new InProcessCaptioner(
+                                model.create(gpuIndex), minDetectionScore, labels);
                     }
                 },
                 IN_PROCESS_TIMEOUT,
@@ -77,10 +84,12 @@ public record CaptionerSetup(
      * timeout just above {@code total-timeout} (so the client's own timeout, with its better
      * message, fires first).
      */
-    public static CaptionerSetup served(ChatEndpoint endpoint, float minDetectionScore) {
+    public static CaptionerSetup served(
+            ChatEndpoint endpoint, float minDetectionScore, List<String> detectorLabels) {
+        List<String> labels = List.copyOf(detectorLabels);
         return new CaptionerSetup(
                 "served VLM " + endpoint.model(),
-                () -> ServedCaptioner.open(endpoint, minDetectionScore),
+                () -> ServedCaptioner.open(endpoint, minDetectionScore, labels),
                 endpoint.asyncTimeout(),
                 endpoint.maxInFlight(),
                 false);

@@ -38,10 +38,15 @@ public final class InProcessCaptioner implements MomentCaptioner {
     private final ExecutorService thread =
             Executors.newSingleThreadExecutor(new ExecutorThreadFactory("vlstream-captioner"));
 
-    public InProcessCaptioner(Captioner model, float minDetectionScore) {
+    /**
+     * @param detectorLabels the labels of the job's detector: what the caption's words are grounded
+     *     in
+     */
+    public InProcessCaptioner(
+            Captioner model, float minDetectionScore, List<String> detectorLabels) {
         this.model = model;
         this.template = new TemplateCaptioner(minDetectionScore);
-        this.grounding = new CaptionGrounding(LabelLexicon.coco());
+        this.grounding = new CaptionGrounding(LabelLexicon.of(detectorLabels));
     }
 
     @Override

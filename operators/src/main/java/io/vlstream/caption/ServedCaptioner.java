@@ -51,18 +51,25 @@ public final class ServedCaptioner implements MomentCaptioner {
     private Histogram latencyMs;
 
     private ServedCaptioner(
-            ChatEndpoint endpoint, OpenAiChatCaptioner client, float minDetectionScore) {
+            ChatEndpoint endpoint,
+            OpenAiChatCaptioner client,
+            float minDetectionScore,
+            List<String> detectorLabels) {
         this.endpoint = endpoint;
         this.client = client;
         this.template = new TemplateCaptioner(minDetectionScore);
-        this.grounding = new CaptionGrounding(LabelLexicon.coco());
+        this.grounding = new CaptionGrounding(LabelLexicon.of(detectorLabels));
     }
 
     /**
      * Opens the client and asks the server which model version it serves, waiting at most 10 s (the
      * answer only names the version in the lineage).
+     *
+     * @param detectorLabels the labels of the job's detector: what the caption's words are grounded
+     *     in
      */
-    public static ServedCaptioner open(ChatEndpoint endpoint, float minDetectionScore) {
+    public static ServedCaptioner open(
+            ChatEndpoint endpoint, float minDetectionScore, List<String> detectorLabels) {
         OpenAiChatCaptioner client = OpenAiChatCaptioner.open(endpoint);
         try {
             ServedModel model =
@@ -80,7 +87,7 @@ public final class ServedCaptioner implements MomentCaptioner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new ServedCaptioner(endpoint, client, minDetectionScore);
+        return new ServedCaptioner(endpoint, client, minDetectionScore, detectorLabels);
     }
 
     @Override

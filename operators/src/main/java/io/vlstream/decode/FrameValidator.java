@@ -3,6 +3,8 @@ package io.vlstream.decode;
 import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.avro.internal.Failure;
+import io.vlstream.deadletter.Failures;
+import io.vlstream.internal.WallClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,7 @@ public final class FrameValidator {
 
     /** With the default field limits and the wall clock. */
     public FrameValidator(DecodeLimits limits) {
-        this(limits, InputLimits.defaults(), DeadLetters::nowMicros);
+        this(limits, InputLimits.defaults(), WallClock::nowMicros);
     }
 
     /**

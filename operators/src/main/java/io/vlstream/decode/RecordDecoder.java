@@ -1,6 +1,7 @@
 package io.vlstream.decode;
 
 import io.vlstream.avro.ReasonCode;
+import io.vlstream.deadletter.Failures;
 import io.vlstream.serde.AvroCodec;
 import io.vlstream.serde.AvroDecodeException;
 import org.apache.avro.specific.SpecificRecord;

@@ -3,6 +3,7 @@ package io.vlstream.decode;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.FrameEnvelope;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -4,13 +4,17 @@ import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.TimedText;
 import io.vlstream.avro.internal.FrameAnalysis;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.instruction.InstructionCompiler;
+import io.vlstream.instruction.LabelLexicon;
 import io.vlstream.internal.QuietTimer;
+import io.vlstream.internal.WallClock;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
+import io.vlstream.model.CocoLabels;
 import io.vlstream.scoring.FrameScorer;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -59,6 +63,7 @@ public class AlignTimedTexts
     private final float scoreThreshold;
     private final long retentionMillis;
     private final QuietTimer quietTimer;
+    private final List<String> detectorLabels;
     private transient InstructionCompiler compiler;
     private transient SpanAlignment alignment;
     private transient MapState<Long, FrameAnalysis> frames;
@@ -66,33 +71,39 @@ public class AlignTimedTexts
     private transient ValueState<Long> lastFramePts;
     private transient Counter textsAligned;
 
-    /** Verdicts at {@link SpanAlignment#DEFAULT_THRESHOLD}. */
-    public AlignTimedTexts(float minDetectionScore, long retentionMillis, long quietTimeoutMillis) {
+    /** Verdicts at {@link SpanAlignment#DEFAULT_THRESHOLD}, over the built-in detector's labels. */
+    public AlignTimedTexts(float minDetectionScore, Duration retention, Duration quietTimeout) {
         this(
                 minDetectionScore,
                 SpanAlignment.DEFAULT_THRESHOLD,
-                retentionMillis,
-                quietTimeoutMillis);
+                retention,
+                quietTimeout,
+                CocoLabels.LABELS);
     }
 
     /**
      * @param scoreThreshold a frame scoring at least this supports a text (see {@link
      *     SpanAlignment})
+     * @param retention how long frame analyses wait for the texts of their span (processing time)
+     * @param quietTimeout processing time after which a silent stream's state is cleared
+     * @param detectorLabels the labels of the job's detector, which texts are compiled against
      */
     public AlignTimedTexts(
             float minDetectionScore,
             float scoreThreshold,
-            long retentionMillis,
-            long quietTimeoutMillis) {
+            Duration retention,
+            Duration quietTimeout,
+            List<String> detectorLabels) {
         this.scoreThreshold = scoreThreshold;
         this.minDetectionScore = minDetectionScore;
-        this.retentionMillis = retentionMillis;
-        this.quietTimer = new QuietTimer(quietTimeoutMillis);
+        this.retentionMillis = retention.toMillis();
+        this.quietTimer = new QuietTimer(quietTimeout.toMillis());
+        this.detectorLabels = List.copyOf(detectorLabels);
     }
 
     @Override
     public void open(OpenContext openContext) {
-        compiler = new InstructionCompiler();
+        compiler = new InstructionCompiler(LabelLexicon.of(detectorLabels));
         alignment = new SpanAlignment(new FrameScorer(minDetectionScore), scoreThreshold);
         frames = getRuntimeContext().getMapState(FRAMES);
         texts = getRuntimeContext().getMapState(TEXTS);
@@ -157,7 +168,7 @@ public class AlignTimedTexts
                                     text,
                                     compiler.compile(text.getText()),
                                     recent,
-                                    DeadLetters.nowMicros()));
+                                    WallClock.nowMicros()));
                     textsAligned.inc();
                 } catch (RuntimeException | StackOverflowError e) {
                     // A timed text has no Kafka position here: the message names it.

@@ -3,7 +3,7 @@ package io.vlstream.grounding;
 import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.TimedText;
 import io.vlstream.avro.internal.TextEnvelope;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.decode.FieldChecks;
 import io.vlstream.decode.InputLimits;
 import io.vlstream.decode.Violation;

@@ -5,13 +5,15 @@ import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.Failure;
 import io.vlstream.avro.internal.InstructionEnvelope;
 import io.vlstream.avro.internal.SimilarityModel;
-import io.vlstream.decode.DeadLetters;
-import io.vlstream.decode.Failures;
+import io.vlstream.deadletter.DeadLetters;
+import io.vlstream.deadletter.Failures;
 import io.vlstream.decode.FieldChecks;
 import io.vlstream.decode.InputLimits;
 import io.vlstream.decode.Violation;
+import io.vlstream.internal.WallClock;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
+import io.vlstream.model.CocoLabels;
 import io.vlstream.model.DualEncoder;
 import io.vlstream.model.ModelFactory;
 import java.io.IOException;
@@ -47,6 +49,7 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
     private final int defaultMaxFramesPerMinute;
     private final ModelFactory<DualEncoder> encoderFactory;
     private final InputLimits limits;
+    private final List<String> detectorLabels;
     private transient ActiveInstructions active;
     private transient ListState<String> activeIdsState;
     private transient InstructionCompiler compiler;
@@ -79,6 +82,8 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
     }
 
     /**
+     * Compiled against the built-in detector's labels.
+     *
      * @param limits the limits every instruction is checked against before it is compiled
      */
     public CompileInstructions(
@@ -86,10 +91,29 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
             int defaultMaxFramesPerMinute,
             ModelFactory<DualEncoder> encoderFactory,
             InputLimits limits) {
+        this(
+                defaultThreshold,
+                defaultMaxFramesPerMinute,
+                encoderFactory,
+                limits,
+                CocoLabels.LABELS);
+    }
+
+    /**
+     * @param detectorLabels the labels of the job's detector, which instructions are compiled
+     *     against
+     */
+    public CompileInstructions(
+            float defaultThreshold,
+            int defaultMaxFramesPerMinute,
+            ModelFactory<DualEncoder> encoderFactory,
+            InputLimits limits,
+            List<String> detectorLabels) {
         this.defaultThreshold = defaultThreshold;
         this.defaultMaxFramesPerMinute = defaultMaxFramesPerMinute;
         this.encoderFactory = encoderFactory;
         this.limits = limits;
+        this.detectorLabels = List.copyOf(detectorLabels);
     }
 
     @Override
@@ -105,7 +129,7 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
 
     @Override
     public void open(OpenContext openContext) throws IOException {
-        compiler = new InstructionCompiler();
+        compiler = new InstructionCompiler(LabelLexicon.of(detectorLabels));
         encoder = encoderFactory == null ? null : encoderFactory.create();
         var metrics = getRuntimeContext().getMetricGroup();
         compiled = VlstreamMetrics.counter(metrics, VlstreamMetric.INSTRUCTIONS_COMPILED);
@@ -233,7 +257,7 @@ public class CompileInstructions extends ProcessFunction<InstructionEnvelope, Co
                 .setStreamIds(List.of())
                 .setMaxEvidenceFrames(1)
                 .setScoreThreshold(1f)
-                .setUpdatedAtMicros(DeadLetters.nowMicros())
+                .setUpdatedAtMicros(WallClock.nowMicros())
                 .build();
     }
 

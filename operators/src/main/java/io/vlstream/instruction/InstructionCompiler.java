@@ -5,6 +5,7 @@ import io.vlstream.avro.internal.CompiledQuery;
 import io.vlstream.avro.internal.QueryRelation;
 import io.vlstream.avro.internal.QueryTerm;
 import io.vlstream.avro.internal.SpatialRelation;
+import io.vlstream.model.CocoLabels;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -302,7 +303,10 @@ public final class InstructionCompiler {
     private final LabelLexicon lexicon;
     private final ModelRef model;
 
-    /** A compiler over the built-in detector's COCO-80 labels. */
+    /**
+     * A compiler over the built-in detector's COCO-80 labels (tools and tests; the job passes its
+     * detector's).
+     */
     public InstructionCompiler() {
         this(LabelLexicon.coco());
     }
@@ -310,7 +314,11 @@ public final class InstructionCompiler {
     /** A compiler over the given lexicon's labels. */
     public InstructionCompiler(LabelLexicon lexicon) {
         this.lexicon = lexicon;
-        this.model = new ModelRef("lexicon", "wordnet-coco80", LabelLexicon.VERSION);
+        String labels =
+                lexicon.labels().equals(CocoLabels.LABELS)
+                        ? "coco80"
+                        : lexicon.labels().size() + "-labels";
+        this.model = new ModelRef("lexicon", "wordnet-" + labels, LabelLexicon.VERSION);
     }
 
     /** The lexicon's lineage, for the {@code models} field of every record this feeds. */

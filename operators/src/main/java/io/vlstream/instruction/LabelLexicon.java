@@ -194,7 +194,12 @@ public final class LabelLexicon {
 
     private static final Object WORDNET_LOCK = new Object();
     private static volatile Dictionary wordnet;
-    private static volatile LabelLexicon coco;
+
+    /**
+     * One lexicon per detector label set and JVM: building one reads WordNet. The label sets are
+     * the configured detectors' (one or two per job), so the map stays tiny.
+     */
+    private static final Map<List<String>, LabelLexicon> BY_LABELS = new ConcurrentHashMap<>();
 
     private static final int MAX_CACHED = 20_000;
 
@@ -243,25 +248,15 @@ public final class LabelLexicon {
 
     /** The lexicon for the built-in detector's COCO-80 labels, created once per JVM. */
     public static LabelLexicon coco() {
-        LabelLexicon result = coco;
-        if (result == null) {
-            synchronized (LabelLexicon.class) {
-                result = coco;
-                if (result == null) {
-                    result = new LabelLexicon(CocoLabels.LABELS);
-                    coco = result;
-                }
-            }
-        }
-        return result;
+        return of(CocoLabels.LABELS);
     }
 
     /**
-     * A lexicon for another detector's labels. Labels without a hand-chosen sense above ground by
-     * their own name only.
+     * The lexicon for a detector's labels (in class order), created once per JVM and label set.
+     * Labels without a hand-chosen sense ground by their own name only.
      */
-    public static LabelLexicon forLabels(List<String> labels) {
-        return new LabelLexicon(labels);
+    public static LabelLexicon of(List<String> labels) {
+        return BY_LABELS.computeIfAbsent(List.copyOf(labels), LabelLexicon::new);
     }
 
     /** The labels this lexicon grounds onto, in the detector's class order. */

@@ -4,6 +4,7 @@ import io.vlstream.model.builtin.BuiltinModels;
 import io.vlstream.model.tf.SavedModelCaptioner;
 import io.vlstream.model.tf.SavedModelDualEncoder;
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -27,6 +28,15 @@ public final class Models {
             throws IOException {
         ModelSpec s = ModelSpec.parse(spec);
         return BuiltinModels.cocoCenterNet(detectorSettings(s, defaults), ModelDevice.of(s));
+    }
+
+    /**
+     * The labels the detector a spec names can produce, in class-id order, known without opening
+     * it: what instructions are compiled against and captions are grounded in.
+     */
+    public static List<String> detectorLabels(String spec) {
+        detectorSettings(ModelSpec.parse(spec), DetectorSettings.defaults());
+        return CocoLabels.LABELS;
     }
 
     /** The settings a built-in detector spec gives, every parameter and the device checked. */

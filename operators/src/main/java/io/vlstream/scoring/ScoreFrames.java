@@ -6,9 +6,10 @@ import io.vlstream.avro.SubjectKind;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.FrameAnalysis;
 import io.vlstream.avro.internal.ScoredFrame;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.instruction.InstructionState;
 import io.vlstream.instruction.StreamSelector;
+import io.vlstream.internal.WallClock;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import java.util.ArrayList;
@@ -178,7 +179,7 @@ public class ScoreFrames
                         .setEvidence(List.of())
                         .setUngroundedTerms(instruction.getQuery().getUngroundedWords())
                         .setModels(models)
-                        .setEmittedAtMicros(DeadLetters.nowMicros())
+                        .setEmittedAtMicros(WallClock.nowMicros())
                         .build();
         return new Scored(scored, alignment);
     }

@@ -7,7 +7,7 @@ import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.OpenMoment;
 import io.vlstream.avro.internal.ScoredFrame;
 import io.vlstream.avro.internal.SelectedMoment;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.instruction.InstructionState;
 import io.vlstream.internal.QuietTimer;
 import io.vlstream.metrics.VlstreamMetric;

@@ -3,7 +3,7 @@ package io.vlstream.sizing;
 import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.SourceRef;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
 import io.vlstream.serde.AvroCodec;

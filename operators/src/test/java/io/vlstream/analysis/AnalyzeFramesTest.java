@@ -9,7 +9,7 @@ import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.avro.internal.FrameAnalysis;
 import io.vlstream.avro.internal.FrameEnvelope;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.decode.DecodeLimits;
 import io.vlstream.fetch.SampleMedia;
 import io.vlstream.model.ModelFactory;

@@ -12,6 +12,7 @@ import io.vlstream.avro.internal.ScoredFrame;
 import io.vlstream.avro.internal.SelectedMoment;
 import io.vlstream.fetch.SampleMedia;
 import io.vlstream.instruction.InstructionCompiler;
+import io.vlstream.model.CocoLabels;
 import io.vlstream.model.remote.CaptionPrompt;
 import io.vlstream.model.remote.ChatEndpoint;
 import io.vlstream.model.remote.FakeChatServer;
@@ -184,7 +185,8 @@ class CaptionMomentsTest {
                 env.fromData(requests, new AvroTypeInfo<>(SelectedMoment.class)).rebalance();
         List<CaptionOutcome> outcomes = new ArrayList<>();
         try (var it =
-                CaptionMoments.caption(source, CaptionerSetup.served(endpoint, 0.3f))
+                CaptionMoments.caption(
+                                source, CaptionerSetup.served(endpoint, 0.3f, CocoLabels.LABELS))
                         .executeAndCollect()) {
             it.forEachRemaining(outcomes::add);
         }
@@ -256,7 +258,9 @@ class CaptionMomentsTest {
                 env.fromData(moments, new AvroTypeInfo<>(SelectedMoment.class));
         List<GroundedCaption> captions = new ArrayList<>();
         try (var it =
-                CaptionMoments.caption(source, CaptionerSetup.served(endpoint().build(), 0.3f))
+                CaptionMoments.caption(
+                                source,
+                                CaptionerSetup.served(endpoint().build(), 0.3f, CocoLabels.LABELS))
                         .process(new BuildCaptions())
                         .executeAndCollect()) {
             it.forEachRemaining(captions::add);
@@ -347,7 +351,8 @@ class CaptionMomentsTest {
         server.slow(Duration.ofSeconds(2));
         CaptionMoments function =
                 new CaptionMoments(
-                        CaptionerSetup.served(endpoint().withMaxInFlight(1).build(), 0.3f));
+                        CaptionerSetup.served(
+                                endpoint().withMaxInFlight(1).build(), 0.3f, CocoLabels.LABELS));
         function.setRuntimeContext(new MockStreamingRuntimeContext(1, 0));
         function.open(DefaultOpenContext.INSTANCE);
         try {

@@ -10,6 +10,7 @@ import io.vlstream.avro.internal.SelectedMoment;
 import io.vlstream.fetch.SampleMedia;
 import io.vlstream.model.CaptionRequest;
 import io.vlstream.model.Captioner;
+import io.vlstream.model.CocoLabels;
 import io.vlstream.model.ModelFactory;
 import java.nio.file.Files;
 import java.util.Collection;
@@ -95,7 +96,8 @@ class InProcessCaptionerTest {
     private static CaptionMoments open(ExternalResourceInfoProvider resources) throws Exception {
         MockEnvironment env =
                 new MockEnvironmentBuilder().setExternalResourceInfoProvider(resources).build();
-        CaptionMoments function = new CaptionMoments(CaptionerSetup.inProcess(RECORDING, 0.3f));
+        CaptionMoments function =
+                new CaptionMoments(CaptionerSetup.inProcess(RECORDING, 0.3f, CocoLabels.LABELS));
         function.setRuntimeContext(new MockStreamingRuntimeContext(1, 0, env));
         function.open(DefaultOpenContext.INSTANCE);
         return function;
@@ -125,7 +127,8 @@ class InProcessCaptionerTest {
                 CaptionMomentsTest.moment("cam-0/walk/0", "cam-0", "Who is there?", List.of(frame));
 
         CaptionText caption;
-        try (InProcessCaptioner captioner = new InProcessCaptioner(RECORDING.create(), 0.3f)) {
+        try (InProcessCaptioner captioner =
+                new InProcessCaptioner(RECORDING.create(), 0.3f, CocoLabels.LABELS)) {
             caption = captioner.caption(moment).get(30, TimeUnit.SECONDS);
         }
 

@@ -6,6 +6,7 @@ import io.vlstream.avro.Instruction;
 import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.avro.internal.Failure;
+import io.vlstream.deadletter.Failures;
 import io.vlstream.serde.AvroCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

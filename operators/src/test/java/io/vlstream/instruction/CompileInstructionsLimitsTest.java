@@ -8,7 +8,7 @@ import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.InstructionEnvelope;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.decode.InputLimits;
 import java.util.List;
 import java.util.stream.Collectors;

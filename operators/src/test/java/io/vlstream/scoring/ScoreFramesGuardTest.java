@@ -12,7 +12,7 @@ import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.internal.CompiledInstruction;
 import io.vlstream.avro.internal.FrameAnalysis;
 import io.vlstream.avro.internal.ScoredFrame;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.instruction.InstructionCompiler;
 import io.vlstream.instruction.InstructionState;
 import java.nio.ByteBuffer;

@@ -10,7 +10,7 @@ import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.ReasonCode;
-import io.vlstream.decode.DeadLetters;
+import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.serde.AvroCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -133,7 +133,7 @@ class FitToSinkTest {
             assertThat(letters.get(0).getMessage())
                     .startsWith("Could not fit a GroundedCaption to sink captions:")
                     .contains("IllegalStateException")
-                    .hasSizeLessThanOrEqualTo(io.vlstream.decode.Failures.MESSAGE_CHARS);
+                    .hasSizeLessThanOrEqualTo(io.vlstream.deadletter.Failures.MESSAGE_CHARS);
         }
         try (var harness = harness()) {
             harness.processElement(new GroundedCaption(), 6);

@@ -6,6 +6,7 @@ import io.vlstream.avro.VideoFrame;
 import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.ImageDecoder;
 import io.vlstream.fetch.SampleMedia;
+import io.vlstream.jobs.SelectionOptions;
 import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
@@ -165,7 +166,7 @@ final class BenchCommand implements Callable<Integer> {
     private Row pipeline(List<VideoFrame> frames, double fps, Console out) throws Exception {
         Configuration conf = new Configuration();
         conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
-        conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
+        conf.set(SelectionOptions.QUIET_TIMEOUT, Duration.ofSeconds(2));
         try (LocalVlstream local = LocalVlstream.start(conf, parallelism);
                 TopicReader<AlignmentScore> scores = local.readScores(null)) {
             StreamExecutionEnvironment env =

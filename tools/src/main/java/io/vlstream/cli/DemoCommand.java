@@ -6,6 +6,7 @@ import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.Instruction;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.fetch.SampleMedia;
+import io.vlstream.jobs.SelectionOptions;
 import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
@@ -109,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
         out.step("instruction   \"" + instruction + "\"");
 
         Configuration conf = new Configuration();
-        conf.set(VlstreamOptions.QUIET_TIMEOUT, Duration.ofSeconds(3));
+        conf.set(SelectionOptions.QUIET_TIMEOUT, Duration.ofSeconds(3));
         conf.set(VlstreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
         settings.forEach(conf::setString);
         long started = System.nanoTime();
@@ -154,6 +155,7 @@ final class DemoCommand implements Callable<Integer> {
             // The last moment closes when the stream has been quiet for the quiet timeout.
             Duration settle =
                     local.settings()
+                            .selection()
                             .quietTimeout()
                             .plus(local.settings().checkpointInterval().multipliedBy(3));
             Thread.sleep(settle.toMillis());

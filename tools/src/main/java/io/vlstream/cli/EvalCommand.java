@@ -101,7 +101,8 @@ final class EvalCommand implements Callable<Integer> {
         Console out = new Console();
         out.heading("vlstream eval");
         JobSettings job = JobSettings.from(Configuration.fromMap(settings));
-        int budget = framesPerMinute != null ? framesPerMinute : job.maxFramesPerMinute();
+        int budget =
+                framesPerMinute != null ? framesPerMinute : job.selection().maxFramesPerMinute();
         if (budget <= 0) {
             throw new IllegalArgumentException(
                     "--frames-per-minute must be > 0: the comparison is at a budget");
@@ -122,7 +123,7 @@ final class EvalCommand implements Callable<Integer> {
                             id,
                             text,
                             compiler.compile(text),
-                            job.scoreThreshold(),
+                            job.selection().scoreThreshold(),
                             3,
                             ThresholdMode.FIXED,
                             0.9f));
@@ -130,12 +131,12 @@ final class EvalCommand implements Callable<Integer> {
         SelectionEval.Settings evalSettings =
                 new SelectionEval.Settings(
                         SelectionPolicy.defaults(),
-                        job.updateInterval().toNanos() / 1_000,
+                        job.selection().updateInterval().toNanos() / 1_000,
                         budget,
-                        job.changeGate(),
+                        job.models().changeGate(),
                         0.5,
                         frameInterval,
-                        job.detectorMinScore());
+                        job.models().detectorMinScore());
         SelectionEval.Report report = new SelectionEval(evalSettings).run(frames, list);
         print(out, file, report, budget, job);
         return 0;
@@ -245,7 +246,7 @@ final class EvalCommand implements Callable<Integer> {
                         report.minutes(),
                         budget,
                         100.0 * budget * report.minutes() / report.frames(),
-                        job.scoreThreshold()));
+                        job.selection().scoreThreshold()));
         b.append(
                 String.format(
                         "| %-22s | %-18s | %4s | %7s | %6s | %9s | %11s | %11s | %8s | %9s |%n",

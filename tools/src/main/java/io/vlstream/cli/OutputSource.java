@@ -1,7 +1,7 @@
 package io.vlstream.cli;
 
 import io.vlstream.jobs.JobSettings;
-import io.vlstream.jobs.VlstreamOptions;
+import io.vlstream.jobs.KafkaOptions;
 import io.vlstream.output.KafkaOutput;
 import io.vlstream.output.OutputFiles;
 import io.vlstream.output.VlstreamOutput;
@@ -58,7 +58,7 @@ final class OutputSource {
         if (where.bootstrapServers != null) {
             Configuration conf = new Configuration();
             settings.forEach(conf::setString);
-            conf.set(VlstreamOptions.BOOTSTRAP_SERVERS, where.bootstrapServers);
+            conf.set(KafkaOptions.BOOTSTRAP_SERVERS, where.bootstrapServers);
             output = KafkaOutput.read(JobSettings.from(conf), Duration.ofMinutes(2));
         } else {
             output = OutputFiles.read(input());

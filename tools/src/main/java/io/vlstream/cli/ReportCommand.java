@@ -1,6 +1,6 @@
 package io.vlstream.cli;
 
-import io.vlstream.jobs.VlstreamOptions;
+import io.vlstream.jobs.SelectionOptions;
 import io.vlstream.output.VlstreamOutput;
 import io.vlstream.report.HeadlessChromium;
 import io.vlstream.report.HtmlReport;
@@ -49,7 +49,8 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VlstreamOutput output = source.load();
-        float line = threshold != null ? threshold : VlstreamOptions.SCORE_THRESHOLD.defaultValue();
+        float line =
+                threshold != null ? threshold : SelectionOptions.SCORE_THRESHOLD.defaultValue();
         String html =
                 HtmlReport.render(output, new HtmlReport.Options(title, source.describe(), line));
         Path parent = out.toAbsolutePath().getParent();

@@ -1,9 +1,9 @@
 package io.vlstream.cli;
 
 import io.vlstream.jobs.JobSettings;
+import io.vlstream.jobs.KafkaOptions;
 import io.vlstream.jobs.VlstreamJob;
 import io.vlstream.jobs.VlstreamJobMain;
-import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.kafka.VlstreamTopics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,10 +108,10 @@ final class RunCommand implements Callable<Integer> {
         out.heading("vlstream run");
         Configuration conf = LocalFlink.configuration();
         settings.forEach(conf::setString);
-        conf.set(VlstreamOptions.BOOTSTRAP_SERVERS, kafka.servers());
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.servers());
         if (kafka.propertiesFile != null) {
             conf.set(
-                    VlstreamOptions.KAFKA_PROPERTIES_FILE,
+                    KafkaOptions.KAFKA_PROPERTIES_FILE,
                     kafka.propertiesFile.toAbsolutePath().toString());
         }
         Path checkpoints = checkpointDir.toAbsolutePath().normalize();
@@ -166,7 +166,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Creates the topics that are missing, or checks that they exist (--no-create-topics). */
     private void prepareTopics(JobSettings job, Console out) {
-        VlstreamTopics topics = job.topics();
+        VlstreamTopics topics = job.kafka().topics();
         if (!createTopics) {
             KafkaTopicsCheck.partitions(kafka.admin(), topics.all(), kafka.timeout);
             out.step("topics        " + String.join(", ", topics.all()));

@@ -7,9 +7,9 @@ import io.vlstream.avro.Instruction;
 import io.vlstream.avro.TimedText;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.jobs.JobSettings;
+import io.vlstream.jobs.KafkaOptions;
 import io.vlstream.jobs.VlstreamJob;
 import io.vlstream.jobs.VlstreamJobMain;
-import io.vlstream.jobs.VlstreamOptions;
 import io.vlstream.serde.AvroKafkaSerializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,7 +62,7 @@ public final class LocalVlstream implements AutoCloseable {
                         Map.of(
                                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                                 broker.bootstrapServers()));
-        settings.topics().createIfMissing(admin, partitions);
+        settings.kafka().topics().createIfMissing(admin, partitions);
         try {
             this.checkpoints = Files.createTempDirectory("vlstream-checkpoints-");
         } catch (IOException e) {
@@ -83,7 +83,7 @@ public final class LocalVlstream implements AutoCloseable {
     public static LocalVlstream start(Configuration conf, int partitions) throws IOException {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         Configuration withBroker = new Configuration(conf);
-        withBroker.set(VlstreamOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        withBroker.set(KafkaOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         try {
             return new LocalVlstream(broker, JobSettings.from(withBroker), partitions);
         } catch (RuntimeException e) {
@@ -150,10 +150,10 @@ public final class LocalVlstream implements AutoCloseable {
                 instructions
                         .send(
                                 new ProducerRecord<>(
-                                        settings.topics().instructions(), id, instruction))
+                                        settings.kafka().topics().instructions(), id, instruction))
                         .get(30, TimeUnit.SECONDS);
         TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
-        String group = settings.groupId() + "-instructions";
+        String group = settings.kafka().groupId() + "-instructions";
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Map<TopicPartition, OffsetAndMetadata> committed =
@@ -176,8 +176,8 @@ public final class LocalVlstream implements AutoCloseable {
      * offsets (committed when a checkpoint completes) reach the topic's end offsets.
      */
     public void awaitFramesProcessed(Duration timeout) throws Exception {
-        String topic = settings.topics().frames();
-        String group = settings.groupId() + "-frames";
+        String topic = settings.kafka().topics().frames();
+        String group = settings.kafka().groupId() + "-frames";
         Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
         admin.describeTopics(List.of(topic))
                 .allTopicNames()
@@ -221,19 +221,25 @@ public final class LocalVlstream implements AutoCloseable {
     /** Reads the captions the job commits, from the beginning; {@code onRecord} may be null. */
     public TopicReader<GroundedCaption> readCaptions(Consumer<GroundedCaption> onRecord) {
         return new TopicReader<>(
-                bootstrapServers(), settings.topics().captions(), GroundedCaption.class, onRecord);
+                bootstrapServers(),
+                settings.kafka().topics().captions(),
+                GroundedCaption.class,
+                onRecord);
     }
 
     /** Reads the alignment scores the job commits, from the beginning. */
     public TopicReader<AlignmentScore> readScores(Consumer<AlignmentScore> onRecord) {
         return new TopicReader<>(
-                bootstrapServers(), settings.topics().scores(), AlignmentScore.class, onRecord);
+                bootstrapServers(),
+                settings.kafka().topics().scores(),
+                AlignmentScore.class,
+                onRecord);
     }
 
     /** Reads the dead letters the job commits, from the beginning. */
     public TopicReader<DeadLetter> readDeadLetters(Consumer<DeadLetter> onRecord) {
         return new TopicReader<>(
-                bootstrapServers(), settings.topics().dlq(), DeadLetter.class, onRecord);
+                bootstrapServers(), settings.kafka().topics().dlq(), DeadLetter.class, onRecord);
     }
 
     /** Fails fast, with the job's own error, when the submitted job has ended. */
@@ -258,14 +264,17 @@ public final class LocalVlstream implements AutoCloseable {
     public void publishFrames(List<VideoFrame> batch) throws Exception {
         for (VideoFrame frame : batch) {
             frames.send(
-                    new ProducerRecord<>(settings.topics().frames(), frame.getStreamId(), frame));
+                    new ProducerRecord<>(
+                            settings.kafka().topics().frames(), frame.getStreamId(), frame));
         }
         frames.flush();
     }
 
     /** Publishes one frame without waiting. */
     public void publishFrame(VideoFrame frame) {
-        frames.send(new ProducerRecord<>(settings.topics().frames(), frame.getStreamId(), frame));
+        frames.send(
+                new ProducerRecord<>(
+                        settings.kafka().topics().frames(), frame.getStreamId(), frame));
     }
 
     public void flushFrames() {
@@ -275,7 +284,7 @@ public final class LocalVlstream implements AutoCloseable {
     /** Publishes raw bytes to the frames topic, as a broken producer would. */
     public void publishRawFrame(String key, byte[] value) throws Exception {
         publishRaw(
-                settings.topics().frames(),
+                settings.kafka().topics().frames(),
                 key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 value);
     }
@@ -307,7 +316,9 @@ public final class LocalVlstream implements AutoCloseable {
     }
 
     public void publishText(TimedText text) throws Exception {
-        texts.send(new ProducerRecord<>(settings.topics().texts(), text.getStreamId(), text))
+        texts.send(
+                        new ProducerRecord<>(
+                                settings.kafka().topics().texts(), text.getStreamId(), text))
                 .get(30, TimeUnit.SECONDS);
     }
 
@@ -319,7 +330,7 @@ public final class LocalVlstream implements AutoCloseable {
 
     private Properties producerProps() {
         Properties props = new Properties();
-        props.putAll(settings.kafkaProperties());
+        props.putAll(settings.kafka().properties());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");

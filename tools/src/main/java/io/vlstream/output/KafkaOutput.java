@@ -28,17 +28,25 @@ public final class KafkaOutput {
     /** Reads captions, scores and dead letters as they are now. */
     public static VlstreamOutput read(JobSettings settings, Duration timeout) {
         return new VlstreamOutput(
-                readTopic(settings, settings.topics().captions(), GroundedCaption.class, timeout),
-                readTopic(settings, settings.topics().scores(), AlignmentScore.class, timeout),
-                readTopic(settings, settings.topics().dlq(), DeadLetter.class, timeout));
+                readTopic(
+                        settings,
+                        settings.kafka().topics().captions(),
+                        GroundedCaption.class,
+                        timeout),
+                readTopic(
+                        settings,
+                        settings.kafka().topics().scores(),
+                        AlignmentScore.class,
+                        timeout),
+                readTopic(settings, settings.kafka().topics().dlq(), DeadLetter.class, timeout));
     }
 
     /** Every committed record of {@code topic}, from the beginning to the end seen at the start. */
     public static <T extends SpecificRecord> List<T> readTopic(
             JobSettings settings, String topic, Class<T> type, Duration timeout) {
         Properties props = new Properties();
-        props.putAll(settings.kafkaProperties());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.putAll(settings.kafka().properties());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafka().bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);

@@ -7,12 +7,14 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * Where and how to reach a served VLM: an OpenAI-compatible chat-completions endpoint and the
@@ -20,7 +22,9 @@ import java.util.stream.Collectors;
  * Flink job graph; an API key is named by environment variable so it does not).
  *
  * <p>Written as a URI: {@code openai:http://host:8000/v1?model=llava&max-in-flight=8&timeout=30s};
- * every query parameter is one {@link Option}.
+ * every query parameter is one of the {@link ChatEndpointOptions}, read by Flink's {@link
+ * Configuration} (durations as every Flink duration setting: {@code 500ms}, {@code 30s}, {@code
+ * 2min}; or ISO-8601).
  */
 public final class ChatEndpoint implements Serializable {
 
@@ -32,113 +36,8 @@ public final class ChatEndpoint implements Serializable {
     /** Added to {@link #totalTimeout()} for Flink's async timeout, so the client answers first. */
     public static final Duration ASYNC_TIMEOUT_MARGIN = Duration.ofSeconds(5);
 
-    /** Every setting, its URI parameter, default and meaning; docs/served-vlm.md lists them all. */
-    public enum Option {
-        MODEL("model", null, "Served model name, sent as `model` in each request. Required."),
-        MODEL_VERSION(
-                "model-version",
-                null,
-                "Version recorded in the captions' model lineage. Unset: what `GET {base}/models`"
-                        + " reports for the model (its `version`, else its `root` when that"
-                        + " differs from the id), else `served`."),
-        API_KEY_ENV(
-                "api-key-env",
-                null,
-                "Name of an environment variable (on the task managers) holding the API key, sent"
-                        + " as `Authorization: Bearer ...`. Unset: no key is sent."),
-        MAX_IN_FLIGHT(
-                "max-in-flight",
-                "8",
-                "Requests one client (one operator subtask) has open at once, retries included."
-                        + " Beyond it a call is refused at once with BUSY; the Flink operator's"
-                        + " capacity is set to this, so in the job the operator's queue waits"
-                        + " (backpressure) instead."),
-        TIMEOUT("timeout", "60s", "Limit for one HTTP attempt, from sending to the whole answer."),
-        TOTAL_TIMEOUT(
-                "total-timeout",
-                "3min",
-                "Limit for one caption, all attempts and backoff waits included; Flink's async"
-                        + " timeout is this plus 5s."),
-        CONNECT_TIMEOUT("connect-timeout", "10s", "Limit for opening a TCP connection."),
-        RETRIES(
-                "retries",
-                "2",
-                "Retries after the first attempt, for transient failures only: connection"
-                        + " errors, timeouts, HTTP 408, 429 and 5xx."),
-        BACKOFF(
-                "backoff",
-                "500ms",
-                "Wait before the first retry; doubles each retry, with jitter (a random 50-100%"
-                        + " of it)."),
-        MAX_BACKOFF("max-backoff", "10s", "Longest wait between two attempts from backoff."),
-        MAX_RETRY_AFTER(
-                "max-retry-after",
-                "30s",
-                "Longest `Retry-After` of a 429 or 503 that is honoured; a longer one ends the"
-                        + " call as TRANSIENT_EXHAUSTED."),
-        CIRCUIT_FAILURES(
-                "circuit-failures",
-                "5",
-                "Consecutive failed attempts (transient failures only) that open the circuit;"
-                        + " while open, calls fail at once with CIRCUIT_OPEN."),
-        CIRCUIT_COOL_DOWN(
-                "circuit-cool-down",
-                "30s",
-                "How long the circuit stays open before one probe request is let through"
-                        + " (half-open); its success closes the circuit, its failure opens it"
-                        + " again."),
-        MAX_TOKENS(
-                "max-tokens", "128", "`max_tokens` of each request: the caption's length limit."),
-        TEMPERATURE("temperature", "0.2", "`temperature` of each request."),
-        SYSTEM_PROMPT(
-                "system-prompt", DEFAULT_SYSTEM_PROMPT, "The system message of each request.");
-
-        private final String key;
-        private final String defaultValue;
-        private final String description;
-
-        Option(String key, String defaultValue, String description) {
-            this.key = key;
-            this.defaultValue = defaultValue;
-            this.description = description;
-        }
-
-        /** The URI query parameter. */
-        public String key() {
-            return key;
-        }
-
-        /** The default as written in a URI; null where there is none. */
-        public String defaultValue() {
-            return defaultValue;
-        }
-
-        public String description() {
-            return description;
-        }
-
-        static Option byKey(String key) {
-            for (Option option : values()) {
-                if (option.key.equals(key)) {
-                    return option;
-                }
-            }
-            throw new IllegalArgumentException(
-                    "Unknown parameter '"
-                            + key
-                            + "' in the "
-                            + SCHEME
-                            + ": endpoint URI; known: "
-                            + Arrays.stream(values())
-                                    .map(Option::key)
-                                    .collect(Collectors.joining(", ")));
-        }
-    }
-
     /** The system message unless {@code system-prompt} says otherwise. */
-    public static final String DEFAULT_SYSTEM_PROMPT =
-            "You describe moments of video for a monitoring system. Be factual and brief:"
-                    + " describe only what is visible in the frames.";
+    public static final String DEFAULT_SYSTEM_PROMPT = ChatEndpointOptions.DEFAULT_SYSTEM_PROMPT;
 
     private final URI baseUri;
     private final String model;
@@ -208,6 +107,7 @@ public final class ChatEndpoint implements Serializable {
             throw new IllegalArgumentException(
                     "Bad base URL in '" + spec + "': " + e.getMessage(), e);
         }
+        Map<String, String> parameters = new LinkedHashMap<>();
         String query = uri.getRawQuery();
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split("&")) {
@@ -225,9 +125,10 @@ public final class ChatEndpoint implements Serializable {
                 }
                 String key = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
                 String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                builder.with(Option.byKey(key), value);
+                parameters.put(key, value);
             }
         }
+        builder.withAll(parameters);
         return builder.build();
     }
 
@@ -239,53 +140,65 @@ public final class ChatEndpoint implements Serializable {
     /** A builder holding these settings, to change some of them. */
     public Builder toBuilder() {
         Builder b = builder().setBaseUri(baseUri);
-        values().forEach(
-                        (option, value) -> {
-                            if (value != null) {
-                                b.with(option, value);
-                            }
-                        });
+        b.model = model;
+        b.modelVersion = modelVersion;
+        b.apiKeyEnv = apiKeyEnv;
+        b.maxInFlight = maxInFlight;
+        b.timeout = timeout;
+        b.totalTimeout = totalTimeout;
+        b.connectTimeout = connectTimeout;
+        b.retries = retries;
+        b.backoff = backoff;
+        b.maxBackoff = maxBackoff;
+        b.maxRetryAfter = maxRetryAfter;
+        b.circuitFailures = circuitFailures;
+        b.circuitCoolDown = circuitCoolDown;
+        b.maxTokens = maxTokens;
+        b.temperature = temperature;
+        b.systemPrompt = systemPrompt;
         return b;
     }
 
     /** The URI form, which {@link #parse} reads back; settings at their default are left out. */
     public String toUri() {
-        Map<Option, String> values = values();
         StringBuilder sb = new StringBuilder(SCHEME).append(':').append(baseUri);
         char sep = '?';
-        for (Map.Entry<Option, String> e : values.entrySet()) {
-            if (e.getValue() == null || e.getValue().equals(e.getKey().defaultValue())) {
+        for (Map.Entry<ConfigOption<?>, Object> e : values().entrySet()) {
+            Object value = e.getValue();
+            if (value == null || value.equals(e.getKey().defaultValue())) {
                 continue;
             }
+            String text =
+                    value instanceof Duration d
+                            ? TimeUtils.formatWithHighestUnit(d)
+                            : String.valueOf(value);
             sb.append(sep)
                     .append(e.getKey().key())
                     .append('=')
-                    .append(
-                            URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)
-                                    .replace("+", "%20"));
+                    .append(URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20"));
             sep = '&';
         }
         return sb.toString();
     }
 
-    private Map<Option, String> values() {
-        Map<Option, String> v = new LinkedHashMap<>();
-        v.put(Option.MODEL, model);
-        v.put(Option.MODEL_VERSION, modelVersion);
-        v.put(Option.API_KEY_ENV, apiKeyEnv);
-        v.put(Option.MAX_IN_FLIGHT, Integer.toString(maxInFlight));
-        v.put(Option.TIMEOUT, Durations.format(timeout));
-        v.put(Option.TOTAL_TIMEOUT, Durations.format(totalTimeout));
-        v.put(Option.CONNECT_TIMEOUT, Durations.format(connectTimeout));
-        v.put(Option.RETRIES, Integer.toString(retries));
-        v.put(Option.BACKOFF, Durations.format(backoff));
-        v.put(Option.MAX_BACKOFF, Durations.format(maxBackoff));
-        v.put(Option.MAX_RETRY_AFTER, Durations.format(maxRetryAfter));
-        v.put(Option.CIRCUIT_FAILURES, Integer.toString(circuitFailures));
-        v.put(Option.CIRCUIT_COOL_DOWN, Durations.format(circuitCoolDown));
-        v.put(Option.MAX_TOKENS, Integer.toString(maxTokens));
-        v.put(Option.TEMPERATURE, Double.toString(temperature));
-        v.put(Option.SYSTEM_PROMPT, systemPrompt);
+    private Map<ConfigOption<?>, Object> values() {
+        Map<ConfigOption<?>, Object> v = new LinkedHashMap<>();
+        v.put(ChatEndpointOptions.MODEL, model);
+        v.put(ChatEndpointOptions.MODEL_VERSION, modelVersion);
+        v.put(ChatEndpointOptions.API_KEY_ENV, apiKeyEnv);
+        v.put(ChatEndpointOptions.MAX_IN_FLIGHT, maxInFlight);
+        v.put(ChatEndpointOptions.TIMEOUT, timeout);
+        v.put(ChatEndpointOptions.TOTAL_TIMEOUT, totalTimeout);
+        v.put(ChatEndpointOptions.CONNECT_TIMEOUT, connectTimeout);
+        v.put(ChatEndpointOptions.RETRIES, retries);
+        v.put(ChatEndpointOptions.BACKOFF, backoff);
+        v.put(ChatEndpointOptions.MAX_BACKOFF, maxBackoff);
+        v.put(ChatEndpointOptions.MAX_RETRY_AFTER, maxRetryAfter);
+        v.put(ChatEndpointOptions.CIRCUIT_FAILURES, circuitFailures);
+        v.put(ChatEndpointOptions.CIRCUIT_COOL_DOWN, circuitCoolDown);
+        v.put(ChatEndpointOptions.MAX_TOKENS, maxTokens);
+        v.put(ChatEndpointOptions.TEMPERATURE, temperature);
+        v.put(ChatEndpointOptions.SYSTEM_PROMPT, systemPrompt);
         return v;
     }
 
@@ -397,25 +310,21 @@ public final class ChatEndpoint implements Serializable {
         private String model;
         private String modelVersion;
         private String apiKeyEnv;
-        private int maxInFlight = Integer.parseInt(Option.MAX_IN_FLIGHT.defaultValue);
-        private Duration timeout = dur(Option.TIMEOUT);
-        private Duration totalTimeout = dur(Option.TOTAL_TIMEOUT);
-        private Duration connectTimeout = dur(Option.CONNECT_TIMEOUT);
-        private int retries = Integer.parseInt(Option.RETRIES.defaultValue);
-        private Duration backoff = dur(Option.BACKOFF);
-        private Duration maxBackoff = dur(Option.MAX_BACKOFF);
-        private Duration maxRetryAfter = dur(Option.MAX_RETRY_AFTER);
-        private int circuitFailures = Integer.parseInt(Option.CIRCUIT_FAILURES.defaultValue);
-        private Duration circuitCoolDown = dur(Option.CIRCUIT_COOL_DOWN);
-        private int maxTokens = Integer.parseInt(Option.MAX_TOKENS.defaultValue);
-        private double temperature = Double.parseDouble(Option.TEMPERATURE.defaultValue);
-        private String systemPrompt = DEFAULT_SYSTEM_PROMPT;
+        private int maxInFlight = ChatEndpointOptions.MAX_IN_FLIGHT.defaultValue();
+        private Duration timeout = ChatEndpointOptions.TIMEOUT.defaultValue();
+        private Duration totalTimeout = ChatEndpointOptions.TOTAL_TIMEOUT.defaultValue();
+        private Duration connectTimeout = ChatEndpointOptions.CONNECT_TIMEOUT.defaultValue();
+        private int retries = ChatEndpointOptions.RETRIES.defaultValue();
+        private Duration backoff = ChatEndpointOptions.BACKOFF.defaultValue();
+        private Duration maxBackoff = ChatEndpointOptions.MAX_BACKOFF.defaultValue();
+        private Duration maxRetryAfter = ChatEndpointOptions.MAX_RETRY_AFTER.defaultValue();
+        private int circuitFailures = ChatEndpointOptions.CIRCUIT_FAILURES.defaultValue();
+        private Duration circuitCoolDown = ChatEndpointOptions.CIRCUIT_COOL_DOWN.defaultValue();
+        private int maxTokens = ChatEndpointOptions.MAX_TOKENS.defaultValue();
+        private double temperature = ChatEndpointOptions.TEMPERATURE.defaultValue();
+        private String systemPrompt = ChatEndpointOptions.SYSTEM_PROMPT.defaultValue();
 
         private Builder() {}
-
-        private static Duration dur(Option option) {
-            return Durations.parse(option.key, option.defaultValue);
-        }
 
         /** Base URL such as {@code http://host:8000/v1} (what precedes /chat/completions). */
         public Builder setBaseUri(URI baseUri) {
@@ -507,45 +416,91 @@ public final class ChatEndpoint implements Serializable {
             return this;
         }
 
-        /** Sets one option from its URI text. */
-        public Builder with(Option option, String value) {
-            String k = option.key;
-            switch (option) {
-                case MODEL -> setModel(value);
-                case MODEL_VERSION -> withModelVersion(value);
-                case API_KEY_ENV -> withApiKeyEnv(value);
-                case MAX_IN_FLIGHT -> withMaxInFlight(integer(k, value));
-                case TIMEOUT -> withTimeout(Durations.parse(k, value));
-                case TOTAL_TIMEOUT -> withTotalTimeout(Durations.parse(k, value));
-                case CONNECT_TIMEOUT -> withConnectTimeout(Durations.parse(k, value));
-                case RETRIES -> withRetries(integer(k, value));
-                case BACKOFF -> withBackoff(Durations.parse(k, value));
-                case MAX_BACKOFF -> withMaxBackoff(Durations.parse(k, value));
-                case MAX_RETRY_AFTER -> withMaxRetryAfter(Durations.parse(k, value));
-                case CIRCUIT_FAILURES -> withCircuitFailures(integer(k, value));
-                case CIRCUIT_COOL_DOWN -> withCircuitCoolDown(Durations.parse(k, value));
-                case MAX_TOKENS -> withMaxTokens(integer(k, value));
-                case TEMPERATURE -> withTemperature(decimal(k, value));
-                case SYSTEM_PROMPT -> withSystemPrompt(value);
+        /**
+         * Sets the options named in {@code parameters} (URI query parameters, as text), read by
+         * Flink's {@link Configuration}; an unknown name or a value of the wrong kind is refused
+         * with a message that names it.
+         */
+        public Builder withAll(Map<String, String> parameters) {
+            Map<String, ConfigOption<?>> known = new LinkedHashMap<>();
+            for (ConfigOption<?> option : ChatEndpointOptions.all()) {
+                known.put(option.key(), option);
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            for (Map.Entry<String, String> p : parameters.entrySet()) {
+                ConfigOption<?> option = known.get(p.getKey());
+                if (option == null) {
+                    throw new IllegalArgumentException(
+                            "Unknown parameter '"
+                                    + p.getKey()
+                                    + "' in the "
+                                    + SCHEME
+                                    + ": endpoint URI; known: "
+                                    + String.join(", ", known.keySet()));
+                }
+                values.put(
+                        p.getKey(),
+                        option.defaultValue() instanceof Duration
+                                ? durationText(p.getKey(), p.getValue())
+                                : p.getValue().strip());
+            }
+            Configuration conf = Configuration.fromMap(values);
+            try {
+                conf.getOptional(ChatEndpointOptions.MODEL).ifPresent(this::setModel);
+                conf.getOptional(ChatEndpointOptions.MODEL_VERSION)
+                        .ifPresent(this::withModelVersion);
+                conf.getOptional(ChatEndpointOptions.API_KEY_ENV).ifPresent(this::withApiKeyEnv);
+                conf.getOptional(ChatEndpointOptions.MAX_IN_FLIGHT)
+                        .ifPresent(this::withMaxInFlight);
+                conf.getOptional(ChatEndpointOptions.TIMEOUT).ifPresent(this::withTimeout);
+                conf.getOptional(ChatEndpointOptions.TOTAL_TIMEOUT)
+                        .ifPresent(this::withTotalTimeout);
+                conf.getOptional(ChatEndpointOptions.CONNECT_TIMEOUT)
+                        .ifPresent(this::withConnectTimeout);
+                conf.getOptional(ChatEndpointOptions.RETRIES).ifPresent(this::withRetries);
+                conf.getOptional(ChatEndpointOptions.BACKOFF).ifPresent(this::withBackoff);
+                conf.getOptional(ChatEndpointOptions.MAX_BACKOFF).ifPresent(this::withMaxBackoff);
+                conf.getOptional(ChatEndpointOptions.MAX_RETRY_AFTER)
+                        .ifPresent(this::withMaxRetryAfter);
+                conf.getOptional(ChatEndpointOptions.CIRCUIT_FAILURES)
+                        .ifPresent(this::withCircuitFailures);
+                conf.getOptional(ChatEndpointOptions.CIRCUIT_COOL_DOWN)
+                        .ifPresent(this::withCircuitCoolDown);
+                conf.getOptional(ChatEndpointOptions.MAX_TOKENS).ifPresent(this::withMaxTokens);
+                conf.getOptional(ChatEndpointOptions.TEMPERATURE).ifPresent(this::withTemperature);
+                conf.getOptional(ChatEndpointOptions.SYSTEM_PROMPT)
+                        .ifPresent(this::withSystemPrompt);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "In the " + SCHEME + ": endpoint URI: " + e.getMessage(), e);
             }
             return this;
         }
 
-        private static int integer(String key, String value) {
+        /**
+         * A duration parameter as Flink reads it. A unit is required (Flink would read a bare
+         * number as milliseconds, which a user writing {@code timeout=30} did not mean); ISO-8601
+         * ({@code PT30S}) is accepted too.
+         */
+        private static String durationText(String key, String text) {
+            String value = text.strip();
             try {
-                return Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        key + "='" + value + "' is not a whole number", e);
+                if (value.startsWith("P") || value.startsWith("p")) {
+                    return Duration.parse(value).toMillis() + "ms";
+                }
+                if (!value.isEmpty() && !Character.isDigit(value.charAt(value.length() - 1))) {
+                    TimeUtils.parseDuration(value);
+                    return value;
+                }
+            } catch (DateTimeParseException | IllegalArgumentException e) {
+                // The message below says what is expected.
             }
-        }
-
-        private static double decimal(String key, String value) {
-            try {
-                return Double.parseDouble(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + "='" + value + "' is not a number", e);
-            }
+            throw new IllegalArgumentException(
+                    key
+                            + "='"
+                            + text
+                            + "' is not a duration; write it with a unit, e.g. 500ms, 30s, 2min,"
+                            + " 1h");
         }
 
         /** Checks the settings; the message says which one is wrong and what it must be. */
@@ -564,19 +519,19 @@ public final class ChatEndpoint implements Serializable {
             if (apiKeyEnv != null && apiKeyEnv.isBlank()) {
                 problems.add("api-key-env is empty: name an environment variable or leave it out");
             }
-            positive(problems, Option.MAX_IN_FLIGHT, maxInFlight);
-            positive(problems, Option.TIMEOUT, timeout);
-            positive(problems, Option.TOTAL_TIMEOUT, totalTimeout);
-            positive(problems, Option.CONNECT_TIMEOUT, connectTimeout);
+            positive(problems, ChatEndpointOptions.MAX_IN_FLIGHT, maxInFlight);
+            positive(problems, ChatEndpointOptions.TIMEOUT, timeout);
+            positive(problems, ChatEndpointOptions.TOTAL_TIMEOUT, totalTimeout);
+            positive(problems, ChatEndpointOptions.CONNECT_TIMEOUT, connectTimeout);
             if (retries < 0) {
                 problems.add("retries must be 0 or more, got " + retries);
             }
             if (backoff.isNegative() || maxBackoff.isNegative() || maxRetryAfter.isNegative()) {
                 problems.add("backoff, max-backoff and max-retry-after must not be negative");
             }
-            positive(problems, Option.CIRCUIT_FAILURES, circuitFailures);
-            positive(problems, Option.CIRCUIT_COOL_DOWN, circuitCoolDown);
-            positive(problems, Option.MAX_TOKENS, maxTokens);
+            positive(problems, ChatEndpointOptions.CIRCUIT_FAILURES, circuitFailures);
+            positive(problems, ChatEndpointOptions.CIRCUIT_COOL_DOWN, circuitCoolDown);
+            positive(problems, ChatEndpointOptions.MAX_TOKENS, maxTokens);
             if (!(temperature >= 0 && temperature <= 2)) {
                 problems.add("temperature must be between 0 and 2, got " + temperature);
             }
@@ -590,15 +545,16 @@ public final class ChatEndpoint implements Serializable {
             return new ChatEndpoint(this);
         }
 
-        private static void positive(List<String> problems, Option option, long value) {
+        private static void positive(List<String> problems, ConfigOption<?> option, long value) {
             if (value <= 0) {
-                problems.add(option.key + " must be positive, got " + value);
+                problems.add(option.key() + " must be positive, got " + value);
             }
         }
 
-        private static void positive(List<String> problems, Option option, Duration value) {
+        private static void positive(
+                List<String> problems, ConfigOption<?> option, Duration value) {
             if (value == null || value.isZero() || value.isNegative()) {
-                problems.add(option.key + " must be a positive duration, got " + value);
+                problems.add(option.key() + " must be a positive duration, got " + value);
             }
         }
     }

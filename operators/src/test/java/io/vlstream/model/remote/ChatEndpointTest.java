@@ -100,19 +100,22 @@ class ChatEndpointTest {
     }
 
     @Test
-    void durationsReadCommonUnits() {
-        assertThat(Durations.parse("x", "500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("x", "2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Durations.parse("x", "1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(Durations.parse("x", "PT1.5S")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(Durations.parse("x", "2min")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Durations.parse("x", "30 s")).isEqualTo(Duration.ofSeconds(30));
+    void durationsReadCommonUnitsAndWantOne() {
+        String base = "openai:http://h:1/v1?model=m&timeout=";
+        assertThat(ChatEndpoint.parse(base + "500ms").timeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(ChatEndpoint.parse(base + "2m").timeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(ChatEndpoint.parse(base + "1h").timeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(ChatEndpoint.parse(base + "PT1.5S").timeout())
+                .isEqualTo(Duration.ofMillis(1500));
+        assertThat(ChatEndpoint.parse(base + "2min").timeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(ChatEndpoint.parse(base + "30%20s").timeout()).isEqualTo(Duration.ofSeconds(30));
         for (String bad : new String[] {"30", "", "fast", "-1s", "1.5s", "PTx"}) {
-            assertThatThrownBy(() -> Durations.parse("timeout", bad))
+            assertThatThrownBy(() -> ChatEndpoint.parse(base + bad))
                     .as(bad)
                     .hasMessageContaining("timeout='" + bad + "' is not a duration");
         }
-        assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThatThrownBy(() -> ChatEndpoint.parse("openai:http://h:1/v1?model=m&retries=two"))
+                .hasMessageContaining("'two'")
+                .hasMessageContaining("retries");
     }
 }

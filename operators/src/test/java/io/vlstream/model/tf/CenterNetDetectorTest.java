@@ -159,6 +159,9 @@ class CenterNetDetectorTest {
         assertThat(detector.model().getId().toString()).isEqualTo("coco-centernet-mobilenetv3");
         assertThat(detector.model().getVersion().toString()).isEqualTo("human-3.3.6");
         assertThat(detector.labels()).hasSize(80).startsWith("person", "bicycle", "car");
+        // What the job compiles instructions against, known from the spec alone, is the same.
+        assertThat(io.vlstream.model.Models.detectorLabels("builtin:coco-centernet"))
+                .isEqualTo(detector.labels());
     }
 
     /** Prints ms/frame for a 768x576 frame (vtest.avi's size); timing only, nothing asserted. */

@@ -1,4 +1,4 @@
-package io.vlstream.decode;
+package io.vlstream.deadletter;
 
 import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.internal.Failure;

@@ -1,9 +1,10 @@
-package io.vlstream.decode;
+package io.vlstream.deadletter;
 
 import io.vlstream.avro.DeadLetter;
 import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.SourceRef;
 import io.vlstream.avro.internal.Failure;
+import io.vlstream.internal.WallClock;
 import java.nio.ByteBuffer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.OutputTag;
@@ -37,7 +38,7 @@ public final class DeadLetters {
                 .setSourceKey(head(failure.getKey(), Failures.KEY_HEAD_BYTES))
                 .setPayloadHead(head(failure.getPayloadHead(), Failures.PAYLOAD_HEAD_BYTES))
                 .setPayloadSize(failure.getPayloadSize())
-                .setFailedAtMicros(nowMicros())
+                .setFailedAtMicros(WallClock.nowMicros())
                 .build();
     }
 
@@ -80,11 +81,5 @@ public final class DeadLetters {
         byte[] out = new byte[max];
         view.get(out);
         return ByteBuffer.wrap(out);
-    }
-
-    /** Wall-clock time in microseconds since the epoch. */
-    public static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 }
