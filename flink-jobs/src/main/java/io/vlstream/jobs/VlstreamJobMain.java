@@ -1,6 +1,5 @@
 package io.vlstream.jobs;
 
-import io.vlstream.kafka.KafkaIo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -10,13 +10,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * message.timestamp.after.max.ms} (1 h by default) ahead of their clock, and the Kafka sink fails
  * the job on that: event time stays in the records' own fields.
  */
-final class WallClockTimestamps<T> implements KafkaRecordSerializationSchema<T> {
+public final class WallClockTimestamps<T> implements KafkaRecordSerializationSchema<T> {
 
     private static final long serialVersionUID = 1L;
 
     private final KafkaRecordSerializationSchema<T> records;
 
-    WallClockTimestamps(KafkaRecordSerializationSchema<T> records) {
+    public WallClockTimestamps(KafkaRecordSerializationSchema<T> records) {
         this.records = records;
     }
 

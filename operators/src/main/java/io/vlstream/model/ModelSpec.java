@@ -141,7 +141,7 @@ public final class ModelSpec implements Serializable {
         return out.toString();
     }
 
-    static String example(Scheme scheme) {
+    public static String example(Scheme scheme) {
         switch (scheme) {
             case BUILTIN:
                 return "builtin:coco-centernet";

@@ -7,9 +7,9 @@ import io.vlstream.avro.Detection;
 import io.vlstream.fetch.SampleMedia;
 import io.vlstream.model.DetectorSettings;
 import io.vlstream.model.ModelFactory;
-import io.vlstream.model.Models;
 import io.vlstream.model.ObjectDetector;
 import io.vlstream.model.builtin.BuiltinModels;
+import io.vlstream.model.engines.Models;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -160,7 +160,7 @@ class CenterNetDetectorTest {
         assertThat(detector.model().getVersion().toString()).isEqualTo("human-3.3.6");
         assertThat(detector.labels()).hasSize(80).startsWith("person", "bicycle", "car");
         // What the job compiles instructions against, known from the spec alone, is the same.
-        assertThat(io.vlstream.model.Models.detectorLabels("builtin:coco-centernet"))
+        assertThat(io.vlstream.model.engines.Models.detectorLabels("builtin:coco-centernet"))
                 .isEqualTo(detector.labels());
     }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vlstream.model.Captioner;
 import io.vlstream.model.DualEncoder;
-import io.vlstream.model.ModelBenchmark;
-import io.vlstream.model.Models;
+import io.vlstream.model.engines.ModelBenchmark;
+import io.vlstream.model.engines.Models;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

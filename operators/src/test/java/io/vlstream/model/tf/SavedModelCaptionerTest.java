@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vlstream.model.CaptionRequest;
 import io.vlstream.model.Captioner;
-import io.vlstream.model.Models;
+import io.vlstream.model.engines.Models;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vlstream.model.DualEncoder;
-import io.vlstream.model.Models;
 import io.vlstream.model.SimilarityCalibration;
+import io.vlstream.model.engines.Models;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

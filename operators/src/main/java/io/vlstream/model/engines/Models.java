@@ -1,5 +1,14 @@
-package io.vlstream.model;
+package io.vlstream.model.engines;
 
+import io.vlstream.model.Captioner;
+import io.vlstream.model.CocoLabels;
+import io.vlstream.model.DetectorSettings;
+import io.vlstream.model.DualEncoder;
+import io.vlstream.model.ModelConfigurationException;
+import io.vlstream.model.ModelDevice;
+import io.vlstream.model.ModelFactory;
+import io.vlstream.model.ModelSpec;
+import io.vlstream.model.ObjectDetector;
 import io.vlstream.model.builtin.BuiltinModels;
 import io.vlstream.model.tf.SavedModelCaptioner;
 import io.vlstream.model.tf.SavedModelDualEncoder;

@@ -1,5 +1,11 @@
-package io.vlstream.model;
+package io.vlstream.model.engines;
 
+import io.vlstream.model.CaptionRequest;
+import io.vlstream.model.Captioner;
+import io.vlstream.model.DetectorSettings;
+import io.vlstream.model.DualEncoder;
+import io.vlstream.model.ImageEncoder;
+import io.vlstream.model.ObjectDetector;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -18,7 +24,7 @@ import java.util.Random;
  * sample video's size), the same for every row.
  *
  * <pre>
- * java ... io.vlstream.model.ModelBenchmark [--detector SPEC] [--image-encoder SPEC]
+ * java ... io.vlstream.model.engines.ModelBenchmark [--detector SPEC] [--image-encoder SPEC]
  *     [--captioner SPEC] [--batches 1,4,16,32] [--frames 64]
  * </pre>
  */

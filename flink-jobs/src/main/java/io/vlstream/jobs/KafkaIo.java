@@ -1,4 +1,4 @@
-package io.vlstream.kafka;
+package io.vlstream.jobs;
 
 import io.vlstream.avro.AlignmentScore;
 import io.vlstream.avro.DeadLetter;
@@ -7,7 +7,10 @@ import io.vlstream.avro.internal.FrameEnvelope;
 import io.vlstream.avro.internal.InstructionEnvelope;
 import io.vlstream.avro.internal.TextEnvelope;
 import io.vlstream.decode.DecodeLimits;
-import io.vlstream.jobs.JobSettings;
+import io.vlstream.kafka.FrameEnvelopeDeserializer;
+import io.vlstream.kafka.InstructionEnvelopeDeserializer;
+import io.vlstream.kafka.TextEnvelopeDeserializer;
+import io.vlstream.kafka.WallClockTimestamps;
 import io.vlstream.serde.AvroRecordSerializationSchema;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,9 @@
-package io.vlstream.model;
+package io.vlstream.model.engines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vlstream.model.ModelDevice;
+import io.vlstream.model.ModelSpec;
 import org.junit.jupiter.api.Test;
 
 /** The GPU a task manager offers is added to a model spec unless the spec chose a device. */
