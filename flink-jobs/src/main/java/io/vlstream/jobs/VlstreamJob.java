@@ -198,8 +198,11 @@ public final class VlstreamJob {
         if (captionerSetup().usesModel()) {
             inModelSlots(captionOutcomes);
         }
+        // Keyed again: the caption stage may run at the models' parallelism, and a rebalance
+        // here would let a moment's OPEN, UPDATE and FINAL overtake each other.
         SingleOutputStreamOperator<GroundedCaption> captioned =
                 captionOutcomes
+                        .keyBy(BuildCaptions.MOMENT_KEY)
                         .process(new BuildCaptions())
                         .name("build captions")
                         .uid("build-captions")

@@ -15,6 +15,7 @@ import org.apache.flink.runtime.clusterframework.types.ResourceProfile;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.runtime.partitioner.KeyGroupStreamPartitioner;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,6 +88,18 @@ class ModelSlotSharingTest {
                         "build captions");
         assertThat(node(graph, ANALYZE).getParallelism()).isEqualTo(2);
         assertThat(node(graph, CAPTION).getParallelism()).isEqualTo(2);
+        // Into and out of the caption stage by key, never rebalanced: captions keep their order
+        // across the change of parallelism.
+        assertThat(node(graph, CAPTION).getInEdges())
+                .allSatisfy(
+                        e ->
+                                assertThat(e.getPartitioner())
+                                        .isInstanceOf(KeyGroupStreamPartitioner.class));
+        assertThat(node(graph, "build captions").getInEdges())
+                .allSatisfy(
+                        e ->
+                                assertThat(e.getPartitioner())
+                                        .isInstanceOf(KeyGroupStreamPartitioner.class));
         assertThat(node(graph, "score frames per instruction").getParallelism()).isEqualTo(4);
 
         ResourceProfile models =

@@ -17,6 +17,7 @@ import io.vlstream.model.GpuDevices;
 import io.vlstream.model.ModelFactory;
 import io.vlstream.model.ObjectDetector;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -139,14 +140,21 @@ public class AnalyzeFrames extends AbstractStreamOperator<FrameAnalysis>
     public void open() throws Exception {
         super.open();
         var gpus = getRuntimeContext().getExternalResourceInfos(GpuDevices.RESOURCE);
-        ObjectDetector detector = GpuDevices.open(detectorFactory, gpus, "the detector");
-        DualEncoder encoder =
-                encoderFactory == null
-                        ? null
-                        : GpuDevices.open(encoderFactory, gpus, "the dual encoder");
         var metrics = getRuntimeContext().getMetricGroup();
         Histogram latencyMs = VlstreamMetrics.histogram(metrics, VlstreamMetric.MODEL_LATENCY);
         Histogram batchSize = VlstreamMetrics.histogram(metrics, VlstreamMetric.MODEL_BATCH_SIZE);
+        ObjectDetector detector = GpuDevices.open(detectorFactory, gpus, "the detector");
+        DualEncoder encoder;
+        try {
+            encoder =
+                    encoderFactory == null
+                            ? null
+                            : GpuDevices.open(encoderFactory, gpus, "the dual encoder");
+        } catch (RuntimeException | IOException e) {
+            // Not owned by the runner yet (which close() closes): close it here.
+            detector.close();
+            throw e;
+        }
         models = new ModelRunner(detector, encoder, latencyMs::update, batchSize::update);
         imageDecoder = new ImageDecoder(limits);
         replay = new GateReplay(gate, maxStreams);

@@ -10,9 +10,11 @@ import io.vlstream.deadletter.DeadLetters;
 import io.vlstream.internal.WallClock;
 import io.vlstream.metrics.VlstreamMetric;
 import io.vlstream.metrics.VlstreamMetrics;
+import io.vlstream.selection.SelectionKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -25,6 +27,19 @@ import org.apache.flink.util.Collector;
 public class BuildCaptions extends ProcessFunction<CaptionOutcome, GroundedCaption> {
 
     static final String STAGE = "caption";
+
+    /**
+     * The key to read outcomes by: stream and instruction, as selection keys them, so a moment's
+     * captions stay in order whatever the caption stage's parallelism.
+     */
+    public static final KeySelector<CaptionOutcome, String> MOMENT_KEY = new OutcomeKey();
+
+    private static final class OutcomeKey implements KeySelector<CaptionOutcome, String> {
+        @Override
+        public String getKey(CaptionOutcome outcome) {
+            return SelectionKey.of(outcome.getStreamId(), outcome.getInstructionId());
+        }
+    }
 
     private transient Counter captionsOut;
     private transient Histogram endToEndLatencyMs;

@@ -97,21 +97,37 @@ public class CaptionMoments extends RichAsyncFunction<SelectedMoment, CaptionOut
                 (caption, error) -> {
                     long latencyMicros = (System.nanoTime() - startNanos) / 1_000;
                     CaptionOutcome outcome;
-                    if (error == null) {
-                        outcome = success(moment, caption, latencyMicros);
-                    } else {
-                        CaptionException failure = CaptionException.of(error);
+                    try {
+                        outcome = outcome(moment, caption, error, latencyMicros);
+                        captioner.record(outcome);
+                    } catch (RuntimeException e) {
+                        // Completing is a must: an ordered stage would wait on this moment.
                         outcome =
                                 failure(
                                         moment,
-                                        reason(failure.kind()),
-                                        failure.getMessage(),
-                                        failure.attempts(),
+                                        CaptionFailureReason.PERMANENT,
+                                        "the caption's outcome could not be built: " + e,
+                                        0,
                                         latencyMicros);
                     }
-                    captioner.record(outcome);
                     resultFuture.complete(List.of(outcome));
                 });
+    }
+
+    private CaptionOutcome outcome(
+            SelectedMoment moment, CaptionText caption, Throwable error, long latencyMicros) {
+        if (error == null && caption != null) {
+            return success(moment, caption, latencyMicros);
+        }
+        CaptionException failure =
+                CaptionException.of(
+                        error != null ? error : new IllegalStateException("no caption"));
+        return failure(
+                moment,
+                reason(failure.kind()),
+                failure.getMessage(),
+                failure.attempts(),
+                latencyMicros);
     }
 
     /** Flink's own timeout, a backstop: a served VLM's client gives up 5 s earlier. */

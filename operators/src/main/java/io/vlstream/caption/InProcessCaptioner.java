@@ -98,19 +98,25 @@ public final class InProcessCaptioner implements MomentCaptioner {
         return model.model();
     }
 
-    /** Stops taking moments, lets a model call under way finish, then closes the model. */
+    /**
+     * Stops taking moments, lets a model call under way finish, then closes the model. A call still
+     * running after 30 s keeps its model open (a native call must not lose its session): it is
+     * leaked rather than crashed, and the log says so.
+     */
     @Override
     public void close() {
-        thread.shutdownNow();
+        thread.shutdown();
         try {
             if (!thread.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn(
-                        "{} still busy {} after close; closing it anyway",
+                        "{} still busy {} after close; its model is left open",
                         model.model().getId(),
                         CLOSE_WAIT);
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         }
         model.close();
     }

@@ -15,6 +15,7 @@ import io.vlstream.model.remote.ChatEndpoint;
 import io.vlstream.model.remote.CircuitBreaker;
 import io.vlstream.model.remote.OpenAiChatCaptioner;
 import io.vlstream.model.remote.ServedModel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class ServedCaptioner implements MomentCaptioner {
     private static final Logger LOG = LoggerFactory.getLogger(ServedCaptioner.class);
 
     /** Longest wait in open() for the server's model list (lineage only; it never blocks start). */
-    private static final long RESOLVE_MODEL_WAIT_MS = 10_000;
+    private static final Duration RESOLVE_MODEL_WAIT = Duration.ofSeconds(10);
 
     private final ChatEndpoint endpoint;
     private final OpenAiChatCaptioner client;
@@ -73,14 +74,14 @@ public final class ServedCaptioner implements MomentCaptioner {
         OpenAiChatCaptioner client = OpenAiChatCaptioner.open(endpoint);
         try {
             ServedModel model =
-                    client.resolveModel().get(RESOLVE_MODEL_WAIT_MS, TimeUnit.MILLISECONDS);
+                    client.resolveModel().get(RESOLVE_MODEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("Captioning with {} ({})", model, endpoint);
         } catch (TimeoutException | ExecutionException e) {
             LOG.warn(
-                    "GET {} gave no answer in {} ms ({}); captions name model {} version '{}'"
+                    "GET {} gave no answer in {} ({}); captions name model {} version '{}'"
                             + " until it does",
                     endpoint.modelsUri(),
-                    RESOLVE_MODEL_WAIT_MS,
+                    RESOLVE_MODEL_WAIT,
                     e.getClass().getSimpleName(),
                     endpoint.model(),
                     client.model().version());

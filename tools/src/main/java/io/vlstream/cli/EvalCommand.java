@@ -14,6 +14,7 @@ import io.vlstream.eval.SelectionEval.MethodResult;
 import io.vlstream.fetch.CacheDirectory;
 import io.vlstream.fetch.SampleMedia;
 import io.vlstream.instruction.InstructionCompiler;
+import io.vlstream.instruction.LabelLexicon;
 import io.vlstream.jobs.JobSettings;
 import io.vlstream.media.VideoFileFrames;
 import io.vlstream.model.DetectorSettings;
@@ -112,7 +113,8 @@ final class EvalCommand implements Callable<Integer> {
         double fps = frameRate(frames);
         long frameInterval = Math.round(1e6 / fps);
 
-        InstructionCompiler compiler = new InstructionCompiler();
+        InstructionCompiler compiler =
+                new InstructionCompiler(LabelLexicon.of(job.models().detectorLabels()));
         List<SelectionEval.Instruction> list = new ArrayList<>();
         for (String line : instructionLines()) {
             String[] parts = line.split("\t", 2);

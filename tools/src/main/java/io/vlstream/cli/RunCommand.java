@@ -9,12 +9,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -43,7 +46,9 @@ import picocli.CommandLine.Spec;
                     + " Kafka, for users who have Kafka but no Flink cluster yet. Checkpoints go"
                     + " to --checkpoint-dir and are kept when the command stops; the next run"
                     + " resumes from the newest one, so nothing is lost or written twice across"
-                    + " a restart. Runs until Ctrl-C.",
+                    + " a restart. Runs until Ctrl-C. Each run keeps its checkpoint in a folder"
+                    + " of its own (its job id); the folders of the runs before the last may be"
+                    + " deleted.",
             ""
         },
         footer = {
@@ -53,10 +58,13 @@ import picocli.CommandLine.Spec;
             "  vlstream run -b kafka:9093 --kafka-properties client.properties \\",
             "      --checkpoint-dir /var/lib/vlstream -D vlstream.model.captioner=openai:...",
             "",
-            "Exit status: 0 when the job is cancelled; 1 when Kafka or the settings are wrong, or"
-                    + " the job fails."
+            "Exit status: 1 when Kafka or the settings are wrong, or the job fails; a stop by"
+                    + " Ctrl-C or SIGTERM cancels the job and keeps the newest checkpoint."
         })
 final class RunCommand implements Callable<Integer> {
+
+    /** How long a stop waits for the job's cancellation. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -154,13 +162,20 @@ final class RunCommand implements Callable<Integer> {
                         new Thread(
                                 () -> {
                                     try {
-                                        client.cancel().get();
+                                        client.cancel()
+                                                .get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
                                     } catch (Exception e) {
                                         // Stopping anyway; the checkpoints on disk stay.
                                     }
                                 },
                                 "vlstream-run-stop"));
-        client.getJobExecutionResult().get();
+        try {
+            client.getJobExecutionResult().get();
+        } catch (ExecutionException e) {
+            // Cancelled by the stop above, or failed: say which, with the job's own error.
+            out.step("job ended: " + e.getCause());
+            return 1;
+        }
         return 0;
     }
 
@@ -207,8 +222,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static Stream<Path> checkpointsOf(Path job) {
-        try {
-            return Files.list(job)
+        try (Stream<Path> files = Files.list(job)) {
+            return files
                     .filter(p -> p.getFileName().toString().startsWith("chk-"))
                     .toList()
                     .stream();

@@ -164,7 +164,9 @@ class EmbeddedKafkaBrokerTest {
             assertThat(second.clusterId()).isEqualTo(clusterId);
             assertThat(a.listTopics().names().get()).contains("kept");
         }
-        assertThat(Files.list(data)).isNotEmpty();
+        try (var files = Files.list(data)) {
+            assertThat(files).isNotEmpty();
+        }
     }
 
     @Test

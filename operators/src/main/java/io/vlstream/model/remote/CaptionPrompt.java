@@ -15,8 +15,8 @@ public record CaptionPrompt(String instruction, String prompt, List<Image> image
 
     /** The question asked when the instruction brings no caption prompt of its own. */
     public static final String DEFAULT_PROMPT =
-            "These frames show one moment of a video, in time order. In one or two sentences,"
-                    + " describe what happens in them that concerns the instruction.";
+            "These frames show one moment of a video, the most relevant first. In one or two"
+                    + " sentences, describe what happens in them that concerns the instruction.";
 
     /** One encoded image and its media type ({@code image/jpeg}, {@code image/png}). */
     public record Image(byte[] bytes, String mediaType) {

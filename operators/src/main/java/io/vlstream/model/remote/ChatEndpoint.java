@@ -79,7 +79,8 @@ public final class ChatEndpoint implements Serializable {
 
     /**
      * Reads {@code openai:http://host:8000/v1?model=...&max-in-flight=..}: the base URL is what
-     * precedes {@code /chat/completions} and {@code /models}; parameters are {@link Option}s.
+     * precedes {@code /chat/completions} and {@code /models}; parameters are {@link
+     * ChatEndpointOptions}s.
      */
     public static ChatEndpoint parse(String spec) {
         Objects.requireNonNull(spec, "endpoint URI");

@@ -1,12 +1,12 @@
-package io.vlstream.analysis;
+package io.vlstream.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vlstream.analysis.ChangeGate;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.decode.DecodeLimits;
 import io.vlstream.decode.ImageDecoder;
 import io.vlstream.fetch.SampleMedia;
-import io.vlstream.media.VideoFileFrames;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
