@@ -25,7 +25,9 @@ public final class SelectionOptions {
                     .defaultValue(Duration.ofSeconds(5))
                     .withDescription(
                             "Processing time without frames after which a stream's open moments"
-                                    + " are closed and captioned.");
+                                    + " are closed and captioned. Counted while the job runs:"
+                                    + " after a restore, every stream gets a full timeout for its"
+                                    + " delayed frames, so an outage does not split a moment.");
 
     public static final ConfigOption<Integer> MAX_FRAMES_PER_MINUTE =
             ConfigOptions.key("vlstream.selection.max-frames-per-minute")

@@ -144,8 +144,9 @@ public class AlignTimedTexts
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlignmentScore> out)
             throws Exception {
         boolean quiet = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
-        if (quiet) {
-            quietTimer.fired();
+        if (quiet && !quietTimer.confirm(ctx.timerService())) {
+            // Restored less than a quiet timeout ago: the stream's frames may only be delayed.
+            return;
         }
         Long last = lastFramePts.value();
         List<TimedText> due = new ArrayList<>();

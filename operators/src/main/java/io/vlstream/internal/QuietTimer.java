@@ -11,6 +11,12 @@ import org.apache.flink.streaming.api.TimerService;
 /**
  * A processing-time timer per key that fires once the key has been quiet for a timeout: at most one
  * timer per key, its due time kept in keyed state so it can be moved and cancelled.
+ *
+ * <p>Quiet means quiet while this instance ran: a key is never called quiet less than a timeout
+ * after the instance started. A timer restored from a checkpoint is usually long past due (the job
+ * was down), and its stream's frames, delayed by the outage, are only about to arrive; closing its
+ * moment then would split one moment in two at every restart. {@link #confirm} moves such a timer
+ * to a full timeout after the start instead.
  */
 public final class QuietTimer implements Serializable {
 
@@ -20,6 +26,9 @@ public final class QuietTimer implements Serializable {
 
     private final long timeoutMillis;
     private transient ValueState<Long> due;
+
+    /** Processing time this instance first saw: its start, or its restore. */
+    private transient Long startedAt;
 
     public QuietTimer(long timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
@@ -46,9 +55,22 @@ public final class QuietTimer implements Serializable {
         }
     }
 
-    /** Call when the timer has fired for the current key. */
-    public void fired() {
+    /**
+     * Call when the timer has fired for the current key: true when the key really was quiet for the
+     * timeout while this instance ran. False when the instance started less than a timeout ago (a
+     * restore): the timer is then moved to a full timeout after the start, and the key is not quiet
+     * yet.
+     */
+    public boolean confirm(TimerService timers) throws IOException {
+        long now = timers.currentProcessingTime();
+        long earliest = startedAt(now) + timeoutMillis;
+        if (now < earliest) {
+            timers.registerProcessingTimeTimer(earliest);
+            due.update(earliest);
+            return false;
+        }
         due.clear();
+        return true;
     }
 
     /** Stops the timer of the current key and forgets it. */
@@ -60,8 +82,17 @@ public final class QuietTimer implements Serializable {
         }
     }
 
+    private long startedAt(long now) {
+        if (startedAt == null) {
+            startedAt = now;
+        }
+        return startedAt;
+    }
+
     private void start(TimerService timers) throws IOException {
-        long next = timers.currentProcessingTime() + timeoutMillis;
+        long now = timers.currentProcessingTime();
+        startedAt(now);
+        long next = now + timeoutMillis;
         timers.registerProcessingTimeTimer(next);
         due.update(next);
     }

@@ -165,16 +165,19 @@ public class SelectMoments
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SelectedMoment> out)
             throws Exception {
         deadLetters = d -> ctx.output(DeadLetters.TAG, d);
+        boolean quiet = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
+        if (quiet && !quietTimer.confirm(ctx.timerService())) {
+            // Restored less than a quiet timeout ago: the stream's frames may only be delayed.
+            return;
+        }
         CompiledInstruction instruction =
                 ctx.getBroadcastState(InstructionState.DESCRIPTOR)
                         .get(SelectionKey.instructionId(ctx.getCurrentKey()));
-        boolean quiet = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
         long upToMicros = quiet ? Long.MAX_VALUE : (timestamp + 1) * 1_000 - 1;
         MomentSelection.KeyState state = load();
         long last = drain(upToMicros, state, instruction, out);
         if (quiet) {
             // The stream went quiet: close what is open and forget the key entirely.
-            quietTimer.fired();
             OpenMoment open = state.open;
             if (open != null) {
                 emit(selection.close(state, Math.max(last, open.getEndMicros())), instruction, out);

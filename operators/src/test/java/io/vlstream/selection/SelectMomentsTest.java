@@ -13,8 +13,10 @@ import io.vlstream.instruction.InstructionState;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,6 +142,91 @@ class SelectMomentsTest {
         assertThat(keyedStateEntries(harness)).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
         harness.close();
+    }
+
+    @Test
+    void aRestoreAfterAnOutageLongerThanTheQuietTimeoutDoesNotSplitTheMoment() throws Exception {
+        var before = harness();
+        before.setProcessingTime(1_000);
+        for (long t = 0; t <= 400; t += 100) {
+            send(before, person(t, 0.9f));
+        }
+        OperatorSubtaskState checkpoint = before.snapshot(1, 1_000);
+        before.close();
+
+        // The job was down for 15 s: the restored quiet timer is long past due.
+        var after =
+                new KeyedBroadcastOperatorTestHarness<
+                        String, ScoredFrame, CompiledInstruction, SelectedMoment>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new SelectMoments(
+                                        SelectionPolicy.defaults(), Duration.ofMillis(QUIET_MS)),
+                                List.of(InstructionState.DESCRIPTOR)),
+                        new SelectionKey(),
+                        BasicTypeInfo.STRING_TYPE_INFO,
+                        1,
+                        1,
+                        0);
+        after.setup();
+        after.initializeState(checkpoint);
+        after.open();
+        after.setProcessingTime(16_000);
+        assertThat(after.extractOutputValues()).as("closed at the restore").isEmpty();
+
+        // The delayed frames arrive: the moment goes on, and closes once, whole.
+        for (long t = 500; t <= 800; t += 100) {
+            send(after, person(t, 0.9f));
+        }
+        for (long t = 900; t <= 2_500; t += 100) {
+            send(after, person(t, 0f));
+        }
+        after.watermark(2_500);
+        assertThat(after.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.getStartMicros()).isZero();
+                            assertThat(c.getEndMicros()).isEqualTo(800 * MS);
+                        });
+        after.close();
+    }
+
+    @Test
+    void aRestoredStreamThatStaysQuietIsClosedAFullTimeoutAfterTheRestore() throws Exception {
+        var before = harness();
+        before.setProcessingTime(1_000);
+        for (long t = 0; t <= 300; t += 100) {
+            send(before, person(t, 0.9f));
+        }
+        OperatorSubtaskState checkpoint = before.snapshot(1, 1_000);
+        before.close();
+
+        var after =
+                new KeyedBroadcastOperatorTestHarness<
+                        String, ScoredFrame, CompiledInstruction, SelectedMoment>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new SelectMoments(
+                                        SelectionPolicy.defaults(), Duration.ofMillis(QUIET_MS)),
+                                List.of(InstructionState.DESCRIPTOR)),
+                        new SelectionKey(),
+                        BasicTypeInfo.STRING_TYPE_INFO,
+                        1,
+                        1,
+                        0);
+        after.setup();
+        after.initializeState(checkpoint);
+        after.open();
+        after.setProcessingTime(16_000);
+        after.setProcessingTime(16_000 + QUIET_MS - 1);
+        assertThat(after.extractOutputValues()).isEmpty();
+
+        after.setProcessingTime(16_000 + QUIET_MS);
+        assertThat(after.extractOutputValues())
+                .singleElement()
+                .satisfies(c -> assertThat(c.getEndMicros()).isEqualTo(300 * MS));
+        assertThat(keyedStateEntries(after)).isZero();
+        assertThat(after.numProcessingTimeTimers()).isZero();
+        after.close();
     }
 
     @Test
