@@ -12,8 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.util.TimeUtils;
 
 /**
@@ -36,6 +38,9 @@ public final class ChatEndpoint implements Serializable {
     /** Added to {@link #totalTimeout()} for Flink's async timeout, so the client answers first. */
     public static final Duration ASYNC_TIMEOUT_MARGIN = Duration.ofSeconds(5);
 
+    /** The user info of a URL ({@code //user:password@}), to keep it out of messages. */
+    private static final Pattern USER_INFO = Pattern.compile("//[^/\\s@]*@");
+
     /** The system message unless {@code system-prompt} says otherwise. */
     public static final String DEFAULT_SYSTEM_PROMPT = ChatEndpointOptions.DEFAULT_SYSTEM_PROMPT;
 
@@ -56,6 +61,8 @@ public final class ChatEndpoint implements Serializable {
     private final int maxTokens;
     private final double temperature;
     private final String systemPrompt;
+    private final long maxAnswerBytes;
+    private final boolean allowInsecureKey;
 
     private ChatEndpoint(Builder b) {
         this.baseUri = b.baseUri;
@@ -75,6 +82,8 @@ public final class ChatEndpoint implements Serializable {
         this.maxTokens = b.maxTokens;
         this.temperature = b.temperature;
         this.systemPrompt = b.systemPrompt;
+        this.maxAnswerBytes = b.maxAnswerBytes;
+        this.allowInsecureKey = b.allowInsecureKey;
     }
 
     /**
@@ -84,6 +93,20 @@ public final class ChatEndpoint implements Serializable {
      */
     public static ChatEndpoint parse(String spec) {
         Objects.requireNonNull(spec, "endpoint URI");
+        try {
+            return parseUnredacted(spec);
+        } catch (IllegalArgumentException e) {
+            // The message quotes the URI: never with a password written into it.
+            throw new IllegalArgumentException(redacted(e.getMessage()));
+        }
+    }
+
+    /** {@code text} with the user info of any URL in it ({@code //user:password@}) blanked. */
+    static String redacted(String text) {
+        return text == null ? null : USER_INFO.matcher(text).replaceAll("//***@");
+    }
+
+    private static ChatEndpoint parseUnredacted(String spec) {
         String prefix = SCHEME + ":";
         if (!spec.startsWith(prefix)) {
             throw new IllegalArgumentException(
@@ -157,6 +180,8 @@ public final class ChatEndpoint implements Serializable {
         b.maxTokens = maxTokens;
         b.temperature = temperature;
         b.systemPrompt = systemPrompt;
+        b.maxAnswerBytes = maxAnswerBytes;
+        b.allowInsecureKey = allowInsecureKey;
         return b;
     }
 
@@ -200,6 +225,8 @@ public final class ChatEndpoint implements Serializable {
         v.put(ChatEndpointOptions.MAX_TOKENS, maxTokens);
         v.put(ChatEndpointOptions.TEMPERATURE, temperature);
         v.put(ChatEndpointOptions.SYSTEM_PROMPT, systemPrompt);
+        v.put(ChatEndpointOptions.MAX_ANSWER_BYTES, new MemorySize(maxAnswerBytes));
+        v.put(ChatEndpointOptions.ALLOW_INSECURE_KEY, allowInsecureKey);
         return v;
     }
 
@@ -288,6 +315,16 @@ public final class ChatEndpoint implements Serializable {
         return systemPrompt;
     }
 
+    /** Largest answer read from the server, in bytes. */
+    public long maxAnswerBytes() {
+        return maxAnswerBytes;
+    }
+
+    /** Whether the api key may go over plain http://. */
+    public boolean allowInsecureKey() {
+        return allowInsecureKey;
+    }
+
     @Override
     public String toString() {
         return toUri();
@@ -324,6 +361,9 @@ public final class ChatEndpoint implements Serializable {
         private int maxTokens = ChatEndpointOptions.MAX_TOKENS.defaultValue();
         private double temperature = ChatEndpointOptions.TEMPERATURE.defaultValue();
         private String systemPrompt = ChatEndpointOptions.SYSTEM_PROMPT.defaultValue();
+        private long maxAnswerBytes =
+                ChatEndpointOptions.MAX_ANSWER_BYTES.defaultValue().getBytes();
+        private boolean allowInsecureKey = ChatEndpointOptions.ALLOW_INSECURE_KEY.defaultValue();
 
         private Builder() {}
 
@@ -417,6 +457,16 @@ public final class ChatEndpoint implements Serializable {
             return this;
         }
 
+        public Builder withMaxAnswerBytes(long maxAnswerBytes) {
+            this.maxAnswerBytes = maxAnswerBytes;
+            return this;
+        }
+
+        public Builder withAllowInsecureKey(boolean allowInsecureKey) {
+            this.allowInsecureKey = allowInsecureKey;
+            return this;
+        }
+
         /**
          * Sets the options named in {@code parameters} (URI query parameters, as text), read by
          * Flink's {@link Configuration}; an unknown name or a value of the wrong kind is refused
@@ -471,6 +521,10 @@ public final class ChatEndpoint implements Serializable {
                 conf.getOptional(ChatEndpointOptions.TEMPERATURE).ifPresent(this::withTemperature);
                 conf.getOptional(ChatEndpointOptions.SYSTEM_PROMPT)
                         .ifPresent(this::withSystemPrompt);
+                conf.getOptional(ChatEndpointOptions.MAX_ANSWER_BYTES)
+                        .ifPresent(size -> withMaxAnswerBytes(size.getBytes()));
+                conf.getOptional(ChatEndpointOptions.ALLOW_INSECURE_KEY)
+                        .ifPresent(this::withAllowInsecureKey);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
                         "In the " + SCHEME + ": endpoint URI: " + e.getMessage(), e);
@@ -517,8 +571,25 @@ public final class ChatEndpoint implements Serializable {
             if (model == null || model.isBlank()) {
                 problems.add("model is missing: add ?model=NAME (the name the server serves)");
             }
+            if (baseUri != null && baseUri.getRawUserInfo() != null) {
+                problems.add(
+                        "the base URL holds credentials (user:password@host): they would end up in"
+                                + " logs and dead letters; name the key with api-key-env instead");
+            }
             if (apiKeyEnv != null && apiKeyEnv.isBlank()) {
                 problems.add("api-key-env is empty: name an environment variable or leave it out");
+            }
+            if (apiKeyEnv != null
+                    && baseUri != null
+                    && "http".equals(baseUri.getScheme())
+                    && !allowInsecureKey) {
+                problems.add(
+                        "api-key-env sends the key as a bearer token, and over plain http:// anyone"
+                                + " on the network path can read it: use https://, or set"
+                                + " allow-insecure-key=true for a network you trust");
+            }
+            if (maxAnswerBytes <= 0) {
+                problems.add("max-answer-bytes must be positive, got " + maxAnswerBytes);
             }
             positive(problems, ChatEndpointOptions.MAX_IN_FLIGHT, maxInFlight);
             positive(problems, ChatEndpointOptions.TIMEOUT, timeout);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 /**
  * Every setting of a served-VLM endpoint: the query parameters of its {@code openai:} URI, as Flink
@@ -139,6 +140,23 @@ public final class ChatEndpointOptions {
                     .defaultValue(DEFAULT_SYSTEM_PROMPT)
                     .withDescription("The system message of each request.");
 
+    public static final ConfigOption<MemorySize> MAX_ANSWER_BYTES =
+            ConfigOptions.key("max-answer-bytes")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("1m"))
+                    .withDescription(
+                            "Largest answer read from the server; a larger one ends the call as"
+                                    + " PERMANENT without reading the rest.");
+
+    public static final ConfigOption<Boolean> ALLOW_INSECURE_KEY =
+            ConfigOptions.key("allow-insecure-key")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Allow sending the api-key-env key over plain http://, where anyone on"
+                                    + " the network path can read it. Off: such an endpoint is"
+                                    + " refused at start; use https://.");
+
     private ChatEndpointOptions() {}
 
     /** Every option, in the order docs/served-vlm.md lists them. */
@@ -159,6 +177,8 @@ public final class ChatEndpointOptions {
                 CIRCUIT_COOL_DOWN,
                 MAX_TOKENS,
                 TEMPERATURE,
-                SYSTEM_PROMPT);
+                SYSTEM_PROMPT,
+                MAX_ANSWER_BYTES,
+                ALLOW_INSECURE_KEY);
     }
 }

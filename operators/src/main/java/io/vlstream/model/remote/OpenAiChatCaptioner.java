@@ -9,7 +9,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.Optional;
@@ -163,7 +162,7 @@ public final class OpenAiChatCaptioner implements AutoCloseable {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+        return http.sendAsync(request.build(), BoundedBody.handler(endpoint.maxAnswerBytes()))
                 .handle(
                         (response, error) -> {
                             String version = ServedModel.SERVED;
@@ -327,8 +326,7 @@ public final class OpenAiChatCaptioner implements AutoCloseable {
             try {
                 sent =
                         http.sendAsync(
-                                request.build(),
-                                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                                request.build(), BoundedBody.handler(endpoint.maxAnswerBytes()));
                 // HttpRequest.timeout() stops at the response headers; this bounds the body too.
                 timer =
                         timers.schedule(
@@ -367,7 +365,14 @@ public final class OpenAiChatCaptioner implements AutoCloseable {
             }
             if (error != null) {
                 Throwable e = unwrap(error);
-                if (timedOut
+                if (BoundedBody.tooLarge(error)) {
+                    // The server answered: it is up; asking again would get the same answer.
+                    breaker.onSuccess();
+                    fail(
+                            Kind.PERMANENT,
+                            new BoundedBody.TooLargeException(endpoint.maxAnswerBytes())
+                                    .getMessage());
+                } else if (timedOut
                         || e instanceof HttpTimeoutException
                                 && !(e instanceof HttpConnectTimeoutException)) {
                     retryOrFail(

@@ -118,4 +118,35 @@ class ChatEndpointTest {
                 .hasMessageContaining("'two'")
                 .hasMessageContaining("retries");
     }
+
+    @Test
+    void keysStayOffPlainHttpAndPasswordsOutOfUrlsAndMessages() {
+        String https = "openai:https://vlm.example/v1?model=m&api-key-env=KEY";
+        assertThat(ChatEndpoint.parse(https).apiKeyEnv()).isEqualTo("KEY");
+        assertThatThrownBy(
+                        () ->
+                                ChatEndpoint.parse(
+                                        "openai:http://vlm.lan/v1?model=m&api-key-env=KEY"))
+                .hasMessageContaining("over plain http://")
+                .hasMessageContaining("allow-insecure-key=true");
+        assertThat(
+                        ChatEndpoint.parse(
+                                        "openai:http://vlm.lan/v1?model=m&api-key-env=KEY"
+                                                + "&allow-insecure-key=true")
+                                .allowInsecureKey())
+                .isTrue();
+        assertThatThrownBy(
+                        () ->
+                                ChatEndpoint.parse(
+                                        "openai:https://bob:hunter2@vlm.example/v1?model=m"))
+                .hasMessageContaining("holds credentials")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ChatEndpoint.parse("https://bob:hunter2@vlm.example/v1?model=m"))
+                .hasMessageContaining("openai:")
+                .hasMessageNotContaining("hunter2");
+        assertThat(
+                        ChatEndpoint.parse("openai:http://h/v1?model=m&max-answer-bytes=64kb")
+                                .maxAnswerBytes())
+                .isEqualTo(64 * 1024);
+    }
 }

@@ -59,6 +59,7 @@ public final class FakeChatServer implements AutoCloseable {
     private final AtomicInteger scriptedFailures = new AtomicInteger();
     private final AtomicInteger scriptedDelays = new AtomicInteger();
     private volatile Duration scriptedDelay = Duration.ZERO;
+    private volatile int padding;
 
     private FakeChatServer(String model) throws IOException {
         this.model = model;
@@ -127,6 +128,13 @@ public final class FakeChatServer implements AutoCloseable {
         failStatus = 429;
         retryAfter = retryAfterHeader;
         scriptedFailures.set(n);
+        return this;
+    }
+
+    /** Captions padded to about {@code bytes} characters, as a runaway model would write them. */
+    public FakeChatServer hugeAnswers(int bytes) {
+        padding = bytes;
+        mode = Mode.CAPTION;
         return this;
     }
 
@@ -246,7 +254,11 @@ public final class FakeChatServer implements AutoCloseable {
         body.put("model", request.path("model").asText());
         ObjectNode choice = body.putArray("choices").addObject();
         choice.put("index", 0).put("finish_reason", "stop");
-        choice.putObject("message").put("role", "assistant").put("content", echo(images, text));
+        String content = echo(images, text);
+        if (padding > 0) {
+            content = content + " " + "x".repeat(padding);
+        }
+        choice.putObject("message").put("role", "assistant").put("content", content);
         body.putObject("usage").put("prompt_tokens", 10).put("completion_tokens", 5);
         send(exchange, 200, JSON.writeValueAsString(body));
     }

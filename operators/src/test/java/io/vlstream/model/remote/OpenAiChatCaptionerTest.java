@@ -168,7 +168,9 @@ class OpenAiChatCaptionerTest {
 
     @Test
     void apiKeyFromTheNamedEnvironmentVariableIsSentAsBearer() throws Exception {
-        ChatEndpoint endpoint = endpoint().withApiKeyEnv("VLM_KEY").build();
+        // The fake server speaks plain http on loopback: the key may go there only when allowed.
+        ChatEndpoint endpoint =
+                endpoint().withApiKeyEnv("VLM_KEY").withAllowInsecureKey(true).build();
         try (OpenAiChatCaptioner client =
                 OpenAiChatCaptioner.open(endpoint, Map.of("VLM_KEY", "s3cret")::get)) {
             success(client.caption(prompt("x")));
@@ -179,6 +181,23 @@ class OpenAiChatCaptionerTest {
                         () -> OpenAiChatCaptioner.open(endpoint, name -> null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("api-key-env=VLM_KEY");
+    }
+
+    @Test
+    void anAnswerLargerThanTheLimitIsRefusedWithoutRetryingOrReadingItAll() throws Exception {
+        server.hugeAnswers(200_000);
+
+        CaptionException failure =
+                failure(client(endpoint().withMaxAnswerBytes(64 * 1024)).caption(prompt("x")));
+
+        assertThat(failure.kind()).isEqualTo(CaptionException.Kind.PERMANENT);
+        assertThat(failure.getMessage()).contains("larger than 65536 bytes");
+        assertThat(server.chatRequestCount()).isEqualTo(1);
+        // Within the limit, the same answer is read.
+        server.hugeAnswers(20_000);
+        CaptionResult fits =
+                success(client(endpoint().withMaxAnswerBytes(64 * 1024)).caption(prompt("x")));
+        assertThat(fits.caption()).hasSizeGreaterThan(19_000);
     }
 
     @Test
