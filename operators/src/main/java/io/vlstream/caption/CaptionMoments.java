@@ -87,6 +87,9 @@ public class CaptionMoments extends RichAsyncFunction<SelectedMoment, CaptionOut
         CompletableFuture<CaptionText> call;
         try {
             call = captioner.caption(moment);
+            if (call == null) {
+                throw new IllegalStateException(setup.name() + " returned no future");
+            }
         } catch (RuntimeException e) {
             call =
                     CompletableFuture.failedFuture(
