@@ -76,10 +76,13 @@ public class ValidateTexts extends ProcessFunction<TextEnvelope, TimedText> {
     }
 
     /**
+     * What is wrong with a timed text by the job's rules (tools check texts with it before
+     * sending), or null.
+     *
      * @param nowMicros when the text was read: a text may start at most {@code maxPtsAhead} later,
      *     like a frame, so none waits in state for a span that is far away
      */
-    static Violation problem(TimedText text, InputLimits limits, long nowMicros) {
+    public static Violation problem(TimedText text, InputLimits limits, long nowMicros) {
         Violation id = FieldChecks.id("streamId", text.getStreamId(), limits.maxIdChars());
         if (id == null) {
             id = FieldChecks.id("textId", text.getTextId(), limits.maxIdChars());

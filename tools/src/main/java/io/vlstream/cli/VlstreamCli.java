@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             OptionsCommand.class,
             ProduceCommand.class,
+            TextsCommand.class,
             InstructCommand.class,
             TailCommand.class,
             ReportCommand.class,
