@@ -11,8 +11,6 @@ import io.vlstream.texts.TextSpan;
 import io.vlstream.texts.TimedTextFile;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
@@ -143,7 +141,7 @@ final class TextsCommand implements Callable<Integer> {
                                                                 + file
                                                                 + " from its name: give --format"
                                                                 + " srt, vtt, csv or json"));
-        long originMicros = originMicros(origin);
+        long originMicros = Origins.micros(origin);
         TimedTextFile.Parsed parsed;
         try {
             parsed = TimedTextFile.read(file, fileFormat, maxFileBytes);
@@ -237,29 +235,6 @@ final class TextsCommand implements Callable<Integer> {
                     fatal.get());
         }
         return refused == 0 && parsed.problems().isEmpty() ? 0 : 1;
-    }
-
-    /** The pts of the file's zero: now, an ISO-8601 instant, or epoch microseconds. */
-    static long originMicros(String origin) {
-        String value = origin.strip();
-        if (value.equalsIgnoreCase("now")) {
-            return WallClock.nowMicros();
-        }
-        if (!value.isEmpty()
-                && value.chars().allMatch(Character::isDigit)
-                && value.length() <= 18) {
-            return Long.parseLong(value);
-        }
-        try {
-            Instant instant = Instant.parse(value);
-            return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
-        } catch (DateTimeParseException e) {
-            throw new UserError(
-                    "--origin '"
-                            + value
-                            + "' is not 'now', an ISO-8601 instant (2026-12-08T09:00:00Z) or epoch"
-                            + " microseconds");
-        }
     }
 
     private static String stem(Path file) {

@@ -279,4 +279,44 @@ class ExportTest {
                 });
         return found;
     }
+
+    @Test
+    void verdictsOnTimedTextsGoOutAsSubtitlesTimedFromTheStreamsFirstFrame() throws Exception {
+        Path srt = dir.resolve("verdicts/vtest.srt");
+        int exit =
+                VlstreamCliAccess.run(
+                        "export",
+                        "--input",
+                        input.toString(),
+                        "--format",
+                        "srt",
+                        "--out",
+                        srt.toString());
+        assertThat(exit).isZero();
+
+        List<io.vlstream.avro.AlignmentScore> texts =
+                output.scores().stream()
+                        .filter(s -> s.getSubjectKind() == io.vlstream.avro.SubjectKind.TIMED_TEXT)
+                        .sorted(
+                                java.util.Comparator.comparingLong(
+                                        io.vlstream.avro.AlignmentScore::getStartMicros))
+                        .toList();
+        assertThat(texts).isNotEmpty();
+        long first = io.vlstream.output.StreamClock.of(output).firstPtsMicros();
+        io.vlstream.texts.TimedTextFile.Parsed back =
+                io.vlstream.texts.TimedTextFile.read(
+                        srt, io.vlstream.texts.TextFormat.SRT, 1 << 20);
+        assertThat(back.problems()).isEmpty();
+        assertThat(back.spans()).hasSize(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            io.vlstream.avro.AlignmentScore text = texts.get(i);
+            io.vlstream.texts.TextSpan span = back.spans().get(i);
+            assertThat(span.startMicros() / 1_000)
+                    .isEqualTo((text.getStartMicros() - first) / 1_000);
+            assertThat(span.text())
+                    .startsWith("[" + text.getVerdict() + " ")
+                    .endsWith(text.getSubjectText());
+        }
+        assertThat(back.spans()).anyMatch(s -> s.text().startsWith("[CONTRADICTED"));
+    }
 }

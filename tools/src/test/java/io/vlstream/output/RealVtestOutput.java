@@ -13,6 +13,7 @@ import io.vlstream.avro.ReasonCode;
 import io.vlstream.avro.Region;
 import io.vlstream.avro.SubjectKind;
 import io.vlstream.avro.TermContribution;
+import io.vlstream.avro.Verdict;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.fetch.SampleMedia;
 import io.vlstream.media.VideoFileFrames;
@@ -298,6 +299,7 @@ public final class RealVtestOutput {
                                         .build()))
                 .setModels(models)
                 .setEmittedAtMicros(BASE)
+                .setVerdict(dog ? Verdict.CONTRADICTED : Verdict.SUPPORTED)
                 .build();
     }
 
