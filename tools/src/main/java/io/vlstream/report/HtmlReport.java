@@ -156,7 +156,19 @@ public final class HtmlReport {
                             // A moment of one frame still covers that frame's interval.
                             clock.seconds(m.getMomentEndMicros()) + 1 / clock.fps()));
         }
-        html.append(TimelineChart.render(clock, series, spans, options.threshold()));
+        List<TimelineChart.TextBand> texts = new ArrayList<>();
+        for (AlignmentScore t : output.scores()) {
+            if (t.getSubjectKind() == SubjectKind.TIMED_TEXT) {
+                texts.add(
+                        new TimelineChart.TextBand(
+                                "“" + t.getSubjectText() + "” " + verdictName(t),
+                                verdictClass(t),
+                                Palette.verdict(t.getVerdict()),
+                                clock.seconds(t.getStartMicros()),
+                                clock.seconds(t.getEndMicros())));
+            }
+        }
+        html.append(TimelineChart.render(clock, series, spans, texts, options.threshold()));
         html.append("<ul class=\"legend\">");
         for (Map.Entry<String, String> instruction : instructionText.entrySet()) {
             html.append("<li><span class=\"swatch\" style=\"background:")
@@ -167,7 +179,10 @@ public final class HtmlReport {
                     .append(esc(instruction.getKey()))
                     .append("</code></li>");
         }
-        html.append("<li class=\"muted\">shaded: moments · dashed: threshold</li></ul></div>\n");
+        html.append(
+                "<li class=\"muted\">shaded: moments · dashed: threshold · bottom strip: timed"
+                        + " texts (green supported, red contradicted, grey cannot tell)</li>"
+                        + "</ul></div>\n");
 
         for (int i = 0; i < moments.size(); i++) {
             moment(
@@ -371,12 +386,12 @@ public final class HtmlReport {
         }
         html.append("<div class=\"card\"><h3>Timed texts checked against the frames</h3>")
                 .append("<table class=\"texts\"><thead><tr><th>text</th><th>span</th>")
-                .append("<th>score</th><th>grounded to</th><th>not grounded</th></tr></thead>")
-                .append("<tbody>");
+                .append("<th>verdict</th><th>score</th><th>decided by</th>")
+                .append("<th>not grounded</th></tr></thead><tbody>");
         for (AlignmentScore t : texts) {
-            Set<String> labels = new TreeSet<>();
-            t.getContributions().forEach(c -> labels.addAll(c.getLabels()));
-            html.append("<tr><td>“")
+            html.append("<tr class=\"")
+                    .append(verdictClass(t))
+                    .append("\"><td>“")
                     .append(esc(t.getSubjectText()))
                     .append("” <code>")
                     .append(esc(t.getSubjectId()))
@@ -384,15 +399,53 @@ public final class HtmlReport {
                     .append(clock(clock.seconds(t.getStartMicros())))
                     .append(" – ")
                     .append(clock(clock.seconds(t.getEndMicros())))
-                    .append("</td><td>")
+                    .append("</td><td><span class=\"verdict\" style=\"color:")
+                    .append(Palette.verdict(t.getVerdict()))
+                    .append("\">")
+                    .append(esc(verdictName(t)))
+                    .append("</span></td><td>")
                     .append(scoreMeter(t.getScore()))
                     .append("</td><td>")
-                    .append(esc(String.join(", ", labels)))
+                    .append(decidedBy(t))
                     .append("</td><td>")
                     .append(esc(String.join(", ", t.getUngroundedTerms())))
                     .append("</td></tr>");
         }
         html.append("</tbody></table></div>\n");
+    }
+
+    /** The terms that decided a text's verdict: each with its labels, score and whether it held. */
+    private static String decidedBy(AlignmentScore t) {
+        StringBuilder out = new StringBuilder();
+        for (TermContribution c : t.getContributions()) {
+            if (out.length() > 0) {
+                out.append("<br>");
+            }
+            out.append(
+                            c.getSatisfied()
+                                    ? "<span class=\"ok\">✓</span> "
+                                    : "<span class=\"no\">✗</span> ")
+                    .append(esc(c.getTerm()))
+                    .append(
+                            c.getLabels().isEmpty()
+                                    ? ""
+                                    : " → " + esc(String.join(", ", c.getLabels())))
+                    .append(' ')
+                    .append(fmt("%.2f", c.getScore()));
+        }
+        return out.toString();
+    }
+
+    private static String verdictName(AlignmentScore t) {
+        return t.getVerdict() == null ? "no verdict" : t.getVerdict().name();
+    }
+
+    /** {@code verdict-supported}, {@code verdict-contradicted}, {@code verdict-cannot_tell}. */
+    private static String verdictClass(AlignmentScore t) {
+        return "verdict-"
+                + (t.getVerdict() == null
+                        ? "none"
+                        : t.getVerdict().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     private static void lineage(StringBuilder html, VlstreamOutput output) {

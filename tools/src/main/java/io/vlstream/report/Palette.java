@@ -25,6 +25,18 @@ public final class Palette {
     public static final List<String> INSTRUCTIONS =
             List.of("#4f46e5", "#e11d48", "#0d9488", "#d97706", "#7c3aed", "#0284c7");
 
+    /** A timed text's verdict colour: green supported, red contradicted, grey cannot tell. */
+    public static String verdict(io.vlstream.avro.Verdict verdict) {
+        if (verdict == null) {
+            return "#94a3b8";
+        }
+        return switch (verdict) {
+            case SUPPORTED -> "#059669";
+            case CONTRADICTED -> "#dc2626";
+            case CANNOT_TELL -> "#94a3b8";
+        };
+    }
+
     private Palette() {}
 
     public static String phrase(int index) {

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Inline SVG line chart of a stream's frame scores per instruction over time (seconds from the
- * stream's first frame), with moments as shaded spans and the score threshold as a dashed line.
+ * stream's first frame), with moments as shaded spans, the score threshold as a dashed line, and
+ * timed texts as a strip along the bottom, coloured by verdict.
  */
 final class TimelineChart {
 
@@ -29,10 +30,17 @@ final class TimelineChart {
     /** A moment's span, in seconds. */
     record Span(String label, String colour, double start, double end) {}
 
+    /** A timed text's span, in seconds, with its verdict's CSS class and colour. */
+    record TextBand(String label, String verdictClass, String colour, double start, double end) {}
+
     private TimelineChart() {}
 
     static String render(
-            StreamClock clock, List<Series> series, List<Span> moments, double threshold) {
+            StreamClock clock,
+            List<Series> series,
+            List<Span> moments,
+            List<TextBand> texts,
+            double threshold) {
         double duration = Math.max(clock.durationSeconds(), 0.1);
         double plotW = WIDTH - LEFT - RIGHT;
         double plotH = HEIGHT - TOP - BOTTOM;
@@ -61,6 +69,21 @@ final class TimelineChart {
                             "<text class=\"moment-label\" x=\"%s\" y=\"%d\" text-anchor=\"middle\""
                                     + " fill=\"%s\">%s</text>",
                             num(x1 + w / 2), TOP - 8, m.colour(), esc(m.label())));
+        }
+        // Timed texts along the bottom of the plot, each with its text and verdict on hover.
+        for (TextBand t : texts) {
+            double x1 = LEFT + t.start() / duration * plotW;
+            double w = Math.max((t.end() - t.start()) / duration * plotW, 2);
+            svg.append(
+                    fmt(
+                            "<rect class=\"text-span %s\" x=\"%s\" y=\"%s\" width=\"%s\""
+                                    + " height=\"7\" fill=\"%s\"><title>%s</title></rect>",
+                            t.verdictClass(),
+                            num(x1),
+                            num(TOP + plotH - 8),
+                            num(w),
+                            t.colour(),
+                            esc(t.label())));
         }
         // Grid and axes.
         for (int i = 0; i <= 4; i++) {

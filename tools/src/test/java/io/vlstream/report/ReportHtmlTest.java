@@ -45,6 +45,32 @@ class ReportHtmlTest {
     }
 
     @Test
+    void timedTextsAreOnTheTimelineAndInTheTableColouredByVerdictWithTheTermsThatDecided() {
+        VlstreamOutput output = RealVtestOutput.get();
+        List<io.vlstream.avro.AlignmentScore> texts =
+                output.scores().stream()
+                        .filter(s -> s.getSubjectKind() == io.vlstream.avro.SubjectKind.TIMED_TEXT)
+                        .toList();
+        long contradicted =
+                texts.stream()
+                        .filter(t -> t.getVerdict() == io.vlstream.avro.Verdict.CONTRADICTED)
+                        .count();
+        assertThat(contradicted).isPositive().isLessThan(texts.size());
+
+        String html = HtmlReport.render(output, OPTIONS);
+
+        assertThat(count(html, "<rect class=\"text-span ")).isEqualTo(texts.size());
+        assertThat(count(html, "<rect class=\"text-span verdict-contradicted\""))
+                .isEqualTo(contradicted);
+        assertThat(count(html, "<tr class=\"verdict-contradicted\">")).isEqualTo(contradicted);
+        assertThat(count(html, "<tr class=\"verdict-supported\">"))
+                .isEqualTo(texts.size() - contradicted);
+        // The dog text was decided by its unmet term.
+        assertThat(html).contains("<span class=\"no\">✗</span> dog → dog 0.00");
+        assertThat(html).contains(">CONTRADICTED</span>").contains(">SUPPORTED</span>");
+    }
+
+    @Test
     void escapesTextThatComesFromData() {
         GroundedCaption m = RealVtestOutput.get().moments().get(0);
         String hostile = "<script>alert('x')</script> & \"van\"";
