@@ -7,6 +7,7 @@ import io.vlstream.avro.GroundedCaption;
 import io.vlstream.export.CocoExport;
 import io.vlstream.export.EvidenceImages;
 import io.vlstream.export.LabelStudioExport;
+import io.vlstream.export.StreamFileNames;
 import io.vlstream.export.VerdictFiles;
 import io.vlstream.output.StreamClock;
 import io.vlstream.output.VlstreamOutput;
@@ -182,7 +183,12 @@ final class ExportCommand implements Callable<Integer> {
                     case VTT -> VerdictFiles.vtt(verdicts, originMicros);
                     default -> VerdictFiles.csv(verdicts, originMicros);
                 };
-        Path file = out != null ? out : Path.of("vlstream-export", stream + ".verdicts." + format);
+        Path file =
+                out != null
+                        ? out
+                        : Path.of(
+                                "vlstream-export",
+                                StreamFileNames.of(stream) + ".verdicts." + format);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Files.writeString(file, text, StandardCharsets.UTF_8);

@@ -90,11 +90,7 @@ public final class EvidenceImages {
     }
 
     static String fileName(String streamId, long sequence) {
-        String safe = streamId.replaceAll("[^A-Za-z0-9._-]", "_");
-        if (safe.isEmpty() || safe.startsWith(".")) {
-            safe = "stream" + safe;
-        }
-        return String.format(Locale.ROOT, "%s-%06d.jpg", safe, sequence);
+        return String.format(Locale.ROOT, "%s-%06d.jpg", StreamFileNames.of(streamId), sequence);
     }
 
     private static String key(String streamId, long sequence) {

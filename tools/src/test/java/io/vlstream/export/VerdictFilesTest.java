@@ -112,4 +112,12 @@ class VerdictFilesTest {
                         org.assertj.core.groups.Tuple.tuple(
                                 "s2", 61_250_000L, "two dogs <i>barking</i>"));
     }
+
+    @Test
+    void aStreamIdBecomesASafeFileName() {
+        assertThat(StreamFileNames.of("../../etc/passwd")).isEqualTo("stream.._.._etc_passwd");
+        assertThat(StreamFileNames.of("cam\u0000/7")).isEqualTo("cam__7");
+        assertThat(StreamFileNames.of("x".repeat(256))).hasSize(100);
+        assertThat(StreamFileNames.of("lobby-2.a")).isEqualTo("lobby-2.a");
+    }
 }
