@@ -11,16 +11,14 @@ import io.vlstream.fetch.SampleMedia;
 import io.vlstream.model.CaptionRequest;
 import io.vlstream.model.Captioner;
 import io.vlstream.model.CocoLabels;
+import io.vlstream.model.FakeGpu;
 import io.vlstream.model.ModelFactory;
 import java.nio.file.Files;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.functions.DefaultOpenContext;
 import org.apache.flink.runtime.externalresource.ExternalResourceInfoProvider;
 import org.apache.flink.runtime.externalresource.StaticExternalResourceInfoProvider;
@@ -72,19 +70,6 @@ class InProcessCaptionerTest {
 
         @Override
         public void close() {}
-    }
-
-    /** What Flink's GPU driver hands a task: properties by key. */
-    private record FakeGpu(Map<String, String> properties) implements ExternalResourceInfo {
-        @Override
-        public Optional<String> getProperty(String key) {
-            return Optional.ofNullable(properties.get(key));
-        }
-
-        @Override
-        public Collection<String> getKeys() {
-            return properties.keySet();
-        }
     }
 
     @BeforeEach

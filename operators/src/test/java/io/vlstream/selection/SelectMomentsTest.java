@@ -144,17 +144,20 @@ class SelectMomentsTest {
         harness.close();
     }
 
-    @Test
-    void aRestoreAfterAnOutageLongerThanTheQuietTimeoutDoesNotSplitTheMoment() throws Exception {
+    /**
+     * A person seen from 0 to {@code lastMillis} ms, checkpointed at processing time 1 s, and
+     * restored into a new operator instance whose clock still stands at 0 (the test moves it).
+     */
+    private static KeyedBroadcastOperatorTestHarness<
+                    String, ScoredFrame, CompiledInstruction, SelectedMoment>
+            restoredAfterAnOutage(long lastMillis) throws Exception {
         var before = harness();
         before.setProcessingTime(1_000);
-        for (long t = 0; t <= 400; t += 100) {
+        for (long t = 0; t <= lastMillis; t += 100) {
             send(before, person(t, 0.9f));
         }
         OperatorSubtaskState checkpoint = before.snapshot(1, 1_000);
         before.close();
-
-        // The job was down for 15 s: the restored quiet timer is long past due.
         var after =
                 new KeyedBroadcastOperatorTestHarness<
                         String, ScoredFrame, CompiledInstruction, SelectedMoment>(
@@ -170,6 +173,13 @@ class SelectMomentsTest {
         after.setup();
         after.initializeState(checkpoint);
         after.open();
+        return after;
+    }
+
+    @Test
+    void aRestoreAfterAnOutageLongerThanTheQuietTimeoutDoesNotSplitTheMoment() throws Exception {
+        // The job was down for 15 s: the restored quiet timer is long past due.
+        var after = restoredAfterAnOutage(400);
         after.setProcessingTime(16_000);
         assertThat(after.extractOutputValues()).as("closed at the restore").isEmpty();
 
@@ -193,29 +203,7 @@ class SelectMomentsTest {
 
     @Test
     void aRestoredStreamThatStaysQuietIsClosedAFullTimeoutAfterTheRestore() throws Exception {
-        var before = harness();
-        before.setProcessingTime(1_000);
-        for (long t = 0; t <= 300; t += 100) {
-            send(before, person(t, 0.9f));
-        }
-        OperatorSubtaskState checkpoint = before.snapshot(1, 1_000);
-        before.close();
-
-        var after =
-                new KeyedBroadcastOperatorTestHarness<
-                        String, ScoredFrame, CompiledInstruction, SelectedMoment>(
-                        new CoBroadcastWithKeyedOperator<>(
-                                new SelectMoments(
-                                        SelectionPolicy.defaults(), Duration.ofMillis(QUIET_MS)),
-                                List.of(InstructionState.DESCRIPTOR)),
-                        new SelectionKey(),
-                        BasicTypeInfo.STRING_TYPE_INFO,
-                        1,
-                        1,
-                        0);
-        after.setup();
-        after.initializeState(checkpoint);
-        after.open();
+        var after = restoredAfterAnOutage(300);
         after.setProcessingTime(16_000);
         after.setProcessingTime(16_000 + QUIET_MS - 1);
         assertThat(after.extractOutputValues()).isEmpty();
