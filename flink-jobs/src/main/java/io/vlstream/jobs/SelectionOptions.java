@@ -25,9 +25,14 @@ public final class SelectionOptions {
                     .defaultValue(Duration.ofSeconds(5))
                     .withDescription(
                             "Processing time without frames after which a stream's open moments"
-                                    + " are closed and captioned. Counted while the job runs:"
-                                    + " after a restore, every stream gets a full timeout for its"
-                                    + " delayed frames, so an outage does not split a moment.");
+                                    + " are closed and captioned. Counted only while the pipeline"
+                                    + " runs, so an outage does not split a moment: after a"
+                                    + " restore, and after a stall (a checkpoint that took longer"
+                                    + " than this to complete, as during a broker restart), every"
+                                    + " stream gets a full timeout for its delayed frames; and a"
+                                    + " moment closes only once a checkpoint taken after its"
+                                    + " quiet time completes (up to one checkpoint interval"
+                                    + " later).");
 
     public static final ConfigOption<Integer> MAX_FRAMES_PER_MINUTE =
             ConfigOptions.key("vlstream.selection.max-frames-per-minute")

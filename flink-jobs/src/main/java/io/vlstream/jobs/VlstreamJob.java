@@ -22,6 +22,7 @@ import io.vlstream.grounding.AlignTimedTexts;
 import io.vlstream.grounding.ValidateTexts;
 import io.vlstream.instruction.CompileInstructions;
 import io.vlstream.instruction.InstructionState;
+import io.vlstream.internal.QuietTimer;
 import io.vlstream.kafka.ControlStreamWatermarks;
 import io.vlstream.kafka.FrameWatermarks;
 import io.vlstream.metrics.CountDeadLetters;
@@ -36,6 +37,7 @@ import io.vlstream.selection.SelectionPolicy;
 import io.vlstream.sizing.CaptionTrimming;
 import io.vlstream.sizing.FitToSink;
 import io.vlstream.sizing.ScoreTrimming;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -169,7 +171,7 @@ public final class VlstreamJob {
                                 new SelectMoments(
                                         SelectionPolicy.defaults(),
                                         settings.selection().updateInterval(),
-                                        settings.selection().quietTimeout(),
+                                        quiet(env),
                                         settings.limits().maxEvidenceBytes()))
                         .name("select moments")
                         .uid("select-moments");
@@ -188,7 +190,7 @@ public final class VlstreamJob {
                                         settings.models().detectorMinScore(),
                                         settings.selection().scoreThreshold(),
                                         settings.selection().textRetention(),
-                                        settings.selection().quietTimeout(),
+                                        quiet(env),
                                         settings.models().detectorLabels()))
                         .name("align timed texts")
                         .uid("align-texts");
@@ -274,6 +276,18 @@ public final class VlstreamJob {
      * The captioner of the caption stage: the grounded template by default, or the configured model
      * (in-process, or a served VLM through async I/O).
      */
+    /**
+     * Quiet as the job's checkpoints confirm it, where it checkpoints: an outage (a broker restart,
+     * a model warming up after a restore) then never closes a moment its frames were only delayed
+     * by.
+     */
+    private QuietTimer quiet(StreamExecutionEnvironment env) {
+        Duration timeout = settings.selection().quietTimeout();
+        return env.getCheckpointConfig().isCheckpointingEnabled()
+                ? QuietTimer.checkpointed(timeout)
+                : QuietTimer.of(timeout);
+    }
+
     private CaptionerSetup captionerSetup() {
         String spec = settings.models().captionerSpec();
         if (spec == null) {

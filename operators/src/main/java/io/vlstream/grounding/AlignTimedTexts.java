@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -27,7 +28,10 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -38,7 +42,8 @@ import org.apache.flink.util.Collector;
  * are scored with the frames there are, since the watermark will not move on.
  */
 public class AlignTimedTexts
-        extends KeyedCoProcessFunction<String, FrameAnalysis, TimedText, AlignmentScore> {
+        extends KeyedCoProcessFunction<String, FrameAnalysis, TimedText, AlignmentScore>
+        implements CheckpointedFunction, CheckpointListener {
 
     static final String STAGE = "align-texts";
 
@@ -77,7 +82,7 @@ public class AlignTimedTexts
                 minDetectionScore,
                 SpanAlignment.DEFAULT_THRESHOLD,
                 retention,
-                quietTimeout,
+                QuietTimer.of(quietTimeout),
                 CocoLabels.LABELS);
     }
 
@@ -85,19 +90,20 @@ public class AlignTimedTexts
      * @param scoreThreshold a frame scoring at least this supports a text (see {@link
      *     SpanAlignment})
      * @param retention how long frame analyses wait for the texts of their span (processing time)
-     * @param quietTimeout processing time after which a silent stream's state is cleared
+     * @param quiet when a silent stream's state is cleared ({@link QuietTimer#checkpointed} in a
+     *     checkpointed job)
      * @param detectorLabels the labels of the job's detector, which texts are compiled against
      */
     public AlignTimedTexts(
             float minDetectionScore,
             float scoreThreshold,
             Duration retention,
-            Duration quietTimeout,
+            QuietTimer quiet,
             List<String> detectorLabels) {
         this.scoreThreshold = scoreThreshold;
         this.minDetectionScore = minDetectionScore;
         this.retentionMillis = retention.toMillis();
-        this.quietTimer = new QuietTimer(quietTimeout.toMillis());
+        this.quietTimer = quiet;
         this.detectorLabels = List.copyOf(detectorLabels);
     }
 
@@ -112,6 +118,21 @@ public class AlignTimedTexts
         textsAligned =
                 VlstreamMetrics.counter(
                         getRuntimeContext().getMetricGroup(), VlstreamMetric.TEXTS_ALIGNED);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        // Nothing of its own: keyed state is declared in open().
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        quietTimer.onBarrier(context.getCheckpointId());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        quietTimer.onCheckpointComplete(checkpointId);
     }
 
     @Override

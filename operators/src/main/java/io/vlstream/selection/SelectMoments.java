@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -28,7 +29,10 @@ import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -37,16 +41,18 @@ import org.apache.flink.util.Collector;
  * frames by the watermark and runs {@link MomentSelection} on them (threshold, moments, OPEN/UPDATE
  * captions of long moments, the captioner budget), and hands what it emits to the caption stage as
  * {@link SelectedMoment}s (see {@link SelectedMoments}), in order. A stream that goes quiet for the
- * quiet timeout (processing time) has its open moment closed and all its state cleared; a retired
- * instruction has its open moments closed and their state cleared. Keyed state holds at most the
- * open moment (bounded by its evidence budget), the frames still waiting for the watermark, the
- * budget window (at most the budget's entries) and, in ADAPTIVE mode, an 11-value quantile sketch;
- * the images of the open moment and of the waiting frames are each bounded by {@code
- * maxEvidenceBytes}. A frame selection throws on becomes a dead letter, not a restart.
+ * quiet timeout while the pipeline runs ({@link QuietTimer}) has its open moment closed and all its
+ * state cleared; a retired instruction has its open moments closed and their state cleared. Keyed
+ * state holds at most the open moment (bounded by its evidence budget), the frames still waiting
+ * for the watermark, the budget window (at most the budget's entries) and, in ADAPTIVE mode, an
+ * 11-value quantile sketch; the images of the open moment and of the waiting frames are each
+ * bounded by {@code maxEvidenceBytes}. A frame selection throws on becomes a dead letter, not a
+ * restart.
  */
 public class SelectMoments
         extends KeyedBroadcastProcessFunction<
-                String, ScoredFrame, CompiledInstruction, SelectedMoment> {
+                String, ScoredFrame, CompiledInstruction, SelectedMoment>
+        implements CheckpointedFunction, CheckpointListener {
 
     /** Default bound of one key's evidence images, in bytes. */
     public static final long DEFAULT_MAX_EVIDENCE_BYTES = 4L << 20;
@@ -94,22 +100,23 @@ public class SelectMoments
 
     /** FINAL captions only (no OPEN/UPDATE), evidence images bounded by the default. */
     public SelectMoments(SelectionPolicy policy, Duration quietTimeout) {
-        this(policy, Duration.ZERO, quietTimeout, DEFAULT_MAX_EVIDENCE_BYTES);
+        this(policy, Duration.ZERO, QuietTimer.of(quietTimeout), DEFAULT_MAX_EVIDENCE_BYTES);
     }
 
     /**
      * @param updateInterval OPEN/UPDATE caption interval of long moments; zero: FINAL only
-     * @param quietTimeout processing time after which a silent key's moment closes
+     * @param quiet when a silent key's moment closes ({@link QuietTimer#checkpointed} in a
+     *     checkpointed job)
      * @param maxEvidenceBytes most bytes of evidence images one key keeps ({@link EvidenceBytes})
      */
     public SelectMoments(
             SelectionPolicy policy,
             Duration updateInterval,
-            Duration quietTimeout,
+            QuietTimer quiet,
             long maxEvidenceBytes) {
         this.policy = policy;
         this.updateInterval = updateInterval;
-        this.quietTimer = new QuietTimer(quietTimeout.toMillis());
+        this.quietTimer = quiet;
         this.maxEvidenceBytes = maxEvidenceBytes;
     }
 
@@ -128,6 +135,21 @@ public class SelectMoments
         momentsOverBudget = VlstreamMetrics.counter(metrics, VlstreamMetric.MOMENTS_OVER_BUDGET);
         lateFrames = VlstreamMetrics.counter(metrics, VlstreamMetric.FRAMES_LATE);
         captionerFrames = VlstreamMetrics.counter(metrics, VlstreamMetric.CAPTIONER_FRAMES);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        // Nothing of its own: keyed state is declared in open().
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        quietTimer.onBarrier(context.getCheckpointId());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        quietTimer.onCheckpointComplete(checkpointId);
     }
 
     @Override
@@ -389,13 +411,16 @@ public class SelectMoments
                         out);
             }
         }
-        ctx.applyToKeyedState(
-                QuietTimer.DESCRIPTOR,
-                (key, timer) -> {
-                    if (id.equals(SelectionKey.instructionId(key))) {
-                        timer.clear();
-                    }
-                });
+        for (ValueStateDescriptor<Long> quiet :
+                List.of(QuietTimer.DESCRIPTOR, QuietTimer.QUIET_AT_DESCRIPTOR)) {
+            ctx.applyToKeyedState(
+                    quiet,
+                    (key, timer) -> {
+                        if (id.equals(SelectionKey.instructionId(key))) {
+                            timer.clear();
+                        }
+                    });
+        }
         ctx.applyToKeyedState(
                 PENDING_IMAGE_BYTES,
                 (key, bytes) -> {

@@ -10,6 +10,7 @@ import io.vlstream.avro.internal.ScoredFrame;
 import io.vlstream.avro.internal.SelectedMoment;
 import io.vlstream.instruction.InstructionCompiler;
 import io.vlstream.instruction.InstructionState;
+import io.vlstream.internal.QuietTimer;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
@@ -217,6 +218,79 @@ class SelectMomentsTest {
         after.close();
     }
 
+    private static KeyedBroadcastOperatorTestHarness<
+                    String, ScoredFrame, CompiledInstruction, SelectedMoment>
+            checkpointedHarness() throws Exception {
+        return harness(
+                new SelectMoments(
+                        SelectionPolicy.defaults(),
+                        Duration.ZERO,
+                        QuietTimer.checkpointed(Duration.ofMillis(QUIET_MS)),
+                        SelectMoments.DEFAULT_MAX_EVIDENCE_BYTES));
+    }
+
+    @Test
+    void aStallLongerThanTheQuietTimeoutDoesNotSplitTheMoment() throws Exception {
+        var harness = checkpointedHarness();
+        harness.setProcessingTime(1_000);
+        for (long t = 0; t <= 400; t += 100) {
+            send(harness, person(t, 0.9f));
+        }
+        harness.snapshot(1, 1_000);
+        harness.setProcessingTime(1_100);
+        harness.notifyOfCompletedCheckpoint(1);
+
+        // The broker goes down: checkpoint 2's barrier passes, but the sinks cannot commit it, and
+        // no frame arrives for far longer than the quiet timeout.
+        harness.setProcessingTime(1_500);
+        harness.snapshot(2, 1_500);
+        harness.setProcessingTime(1_000 + QUIET_MS + 8_000);
+        assertThat(harness.extractOutputValues()).as("closed during the stall").isEmpty();
+
+        // The broker is back: checkpoint 2 completes, and the delayed frames follow.
+        harness.notifyOfCompletedCheckpoint(2);
+        for (long t = 500; t <= 800; t += 100) {
+            send(harness, person(t, 0.9f));
+        }
+        for (long t = 900; t <= 2_500; t += 100) {
+            send(harness, person(t, 0f));
+        }
+        harness.watermark(2_500);
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        c -> {
+                            assertThat(c.getStartMicros()).isZero();
+                            assertThat(c.getEndMicros()).isEqualTo(800 * MS);
+                        });
+        harness.close();
+    }
+
+    @Test
+    void aQuietStreamClosesOnceACheckpointTakenAfterItsQuietTimeCompletes() throws Exception {
+        var harness = checkpointedHarness();
+        harness.setProcessingTime(1_000);
+        for (long t = 0; t <= 300; t += 100) {
+            send(harness, person(t, 0.9f));
+        }
+        harness.snapshot(1, 1_200);
+        harness.notifyOfCompletedCheckpoint(1);
+        harness.setProcessingTime(1_000 + QUIET_MS + 2_000);
+        // Quiet for long enough, but no barrier has passed since: a frame could still be on its
+        // way.
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.snapshot(2, 1_000 + QUIET_MS + 2_000);
+        harness.notifyOfCompletedCheckpoint(2);
+        harness.setProcessingTime(1_000 + QUIET_MS + 2_500);
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(c -> assertThat(c.getEndMicros()).isEqualTo(300 * MS));
+        assertThat(keyedStateEntries(harness)).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        harness.close();
+    }
+
     @Test
     void retiringTheInstructionCaptionsTheOpenMomentAndClearsItsState() throws Exception {
         var harness = harness();
@@ -278,7 +352,7 @@ class SelectMomentsTest {
                         new SelectMoments(
                                 SelectionPolicy.defaults(),
                                 Duration.ofSeconds(2),
-                                Duration.ofMillis(QUIET_MS),
+                                QuietTimer.of(Duration.ofMillis(QUIET_MS)),
                                 SelectMoments.DEFAULT_MAX_EVIDENCE_BYTES));
         harness.setProcessingTime(0);
         for (long t = 0; t <= 7_000; t += 100) {
@@ -308,8 +382,9 @@ class SelectMomentsTest {
                                 .distinct()
                                 .count())
                 .isLessThanOrEqualTo(5);
-        // The moment is closed; the budget window is kept (it still limits the next minute) ...
-        assertThat(keyedStateEntries(harness)).isEqualTo(2);
+        // The moment is closed; the budget window is kept (it still limits the next minute), and
+        // so is the quiet timer (the time it is set for and the key's quiet time) ...
+        assertThat(keyedStateEntries(harness)).isEqualTo(3);
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
         // ... until the stream is quiet: then nothing is left.
@@ -326,7 +401,7 @@ class SelectMomentsTest {
                         new SelectMoments(
                                 SelectionPolicy.defaults(),
                                 Duration.ofSeconds(2),
-                                Duration.ofMillis(QUIET_MS),
+                                QuietTimer.of(Duration.ofMillis(QUIET_MS)),
                                 SelectMoments.DEFAULT_MAX_EVIDENCE_BYTES));
         int streams = 1_000;
         long spacingMs = 100;
@@ -373,7 +448,7 @@ class SelectMomentsTest {
                         new SelectMoments(
                                 SelectionPolicy.defaults(),
                                 Duration.ofSeconds(2),
-                                Duration.ofMillis(QUIET_MS),
+                                QuietTimer.of(Duration.ofMillis(QUIET_MS)),
                                 SelectMoments.DEFAULT_MAX_EVIDENCE_BYTES));
         for (long t = 0; t <= 3_000; t += 100) {
             ScoredFrame f = walking(SelectionTestData.STREAM, t, t <= 1_000 ? 0.9f : 0f, 5);
@@ -381,9 +456,10 @@ class SelectMomentsTest {
             send(harness, f);
         }
         harness.watermark(3_000);
-        // The moment closed and was captioned; the budget window and the sketch remain.
+        // The moment closed and was captioned; the budget window, the sketch and the quiet timer
+        // (two entries) remain.
         assertThat(harness.extractOutputValues()).hasSize(1);
-        assertThat(keyedStateEntries(harness)).isEqualTo(3);
+        assertThat(keyedStateEntries(harness)).isEqualTo(4);
 
         harness.processBroadcastElement(
                 CompiledInstruction.newBuilder(instruction).setActive(false).setQuery(null).build(),
