@@ -45,7 +45,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class LocalVlstream implements AutoCloseable {
 
-    private final EmbeddedKafkaBroker broker;
+    private volatile EmbeddedKafkaBroker broker;
     private final JobSettings settings;
     private final KafkaProducer<String, VideoFrame> frames;
     private final KafkaProducer<String, Instruction> instructions;
@@ -81,13 +81,18 @@ public final class LocalVlstream implements AutoCloseable {
      * @param partitions partitions of the data topics
      */
     public static LocalVlstream start(Configuration conf, int partitions) throws IOException {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+        // A data folder of its own (deleted on close), kept across restartBroker.
+        EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder()
+                        .withDataDir(Files.createTempDirectory("vlstream-kafka-"))
+                        .start();
         Configuration withBroker = new Configuration(conf);
         withBroker.set(KafkaOptions.BOOTSTRAP_SERVERS, broker.bootstrapServers());
         try {
             return new LocalVlstream(broker, JobSettings.from(withBroker), partitions);
         } catch (RuntimeException e) {
             broker.close();
+            deleteRecursively(broker.dataDir());
             throw e;
         }
     }
@@ -98,6 +103,23 @@ public final class LocalVlstream implements AutoCloseable {
 
     public String bootstrapServers() {
         return broker.bootstrapServers();
+    }
+
+    /**
+     * Stops the broker, waits {@code down}, and starts it again on the same port and data: a broker
+     * restart as a rolling restart or a crash gives one. The clients here ride it out (the
+     * producers buffer and retry, as a camera's would).
+     */
+    public void restartBroker(Duration down) throws IOException, InterruptedException {
+        EmbeddedKafkaBroker stopped = broker;
+        stopped.close();
+        Thread.sleep(down.toMillis());
+        broker =
+                EmbeddedKafkaBroker.builder()
+                        .withPort(stopped.port())
+                        .withControllerPort(stopped.controllerPort())
+                        .withDataDir(stopped.dataDir())
+                        .start();
     }
 
     /**
@@ -345,6 +367,7 @@ public final class LocalVlstream implements AutoCloseable {
         texts.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));
         broker.close();
+        deleteRecursively(broker.dataDir());
         deleteRecursively(checkpoints);
     }
 
