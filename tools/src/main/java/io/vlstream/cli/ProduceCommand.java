@@ -14,15 +14,19 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
@@ -132,6 +136,37 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
                             + " frames (default: ${DEFAULT-VALUE}).")
     Duration readTimeout;
 
+    @Option(
+            names = "--live",
+            negatable = true,
+            description =
+                    "Treat the source as a live camera: reading never waits for Kafka, and while"
+                            + " Kafka acknowledges nothing (a broker restart) the newest"
+                            + " --live-buffer frames wait and older ones are dropped, with a count."
+                            + " Default: on for a stream URL; off for a file or a folder, which"
+                            + " waits instead, so nothing is lost.")
+    Boolean live;
+
+    @Option(
+            names = "--live-buffer",
+            paramLabel = "N",
+            defaultValue = "100",
+            description =
+                    "Live sources: frames held while Kafka is unreachable (default:"
+                            + " ${DEFAULT-VALUE}, 10 s at 10 fps; 1 to 100000).")
+    int liveBuffer;
+
+    @Option(
+            names = "--max-outage",
+            paramLabel = "DURATION",
+            defaultValue = "10m",
+            converter = DurationConverter.class,
+            description =
+                    "How long to keep retrying while Kafka acknowledges nothing, as during a broker"
+                            + " restart, before giving up (default: ${DEFAULT-VALUE}). Kafka must"
+                            + " be reachable at the start: that is checked within --kafka-timeout.")
+    Duration maxOutage;
+
     @Mixin KafkaClientOptions kafka;
 
     private volatile boolean stopRequested;
@@ -163,6 +198,12 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
         }
         if (streamId != null && streamId.isBlank()) {
             throw usage("--stream must not be blank");
+        }
+        if (liveBuffer < 1 || liveBuffer > 100_000) {
+            throw usage("--live-buffer must be between 1 and 100000 frames, not " + liveBuffer);
+        }
+        if (maxOutage.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw usage("--max-outage must be at least 1s, not " + maxOutage);
         }
     }
 
@@ -211,38 +252,76 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
         AtomicReference<Exception> fatal = new AtomicReference<>();
         Progress progress = new Progress(console, "frames", frames.total());
         Pacer pacer = new Pacer(fps);
-        long sent = 0;
+        boolean isLive = live != null ? live : isUrl(source);
+        NewestFrames<VideoFrame> waiting = new NewestFrames<>(liveBuffer);
+        // A live source hands the producer at most --live-buffer frames not yet acknowledged, so
+        // an outage holds at most twice that many (the rest are dropped, oldest first).
+        Semaphore unacknowledged = new Semaphore(isLive ? liveBuffer : Integer.MAX_VALUE);
+        long read = 0;
         long start = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(
-                        kafka.producer("vlstream-produce-" + frames.streamId()),
-                        new StringSerializer(),
-                        new ByteArraySerializer())) {
-            while (!stopRequested && fatal.get() == null && hasNext(frames)) {
-                VideoFrame frame = next(frames);
-                pacer.await(sent);
-                byte[] value = codec.encode(frame);
-                producer.send(
-                        new ProducerRecord<>(topic, frame.getStreamId(), value),
-                        (metadata, error) -> {
-                            if (error == null) {
-                                acked.incrementAndGet();
-                                ackedBytes.addAndGet(value.length);
-                            } else if (error instanceof RecordTooLargeException) {
-                                oversized.incrementAndGet();
-                                console.block(tooLarge(frame, value.length, error));
-                            } else {
-                                fatal.compareAndSet(null, error);
-                            }
-                        });
-                sent++;
-                progress.update(sent);
+        try (OutageWatch outages = new OutageWatch(console);
+                KafkaProducer<String, byte[]> producer =
+                        new KafkaProducer<>(
+                                ridingOutages(
+                                        kafka.producer("vlstream-produce-" + frames.streamId())),
+                                new StringSerializer(),
+                                new ByteArraySerializer())) {
+            FrameSender send =
+                    frame -> {
+                        byte[] value = codec.encode(frame);
+                        unacknowledged.acquireUninterruptibly();
+                        outages.sent();
+                        producer.send(
+                                new ProducerRecord<>(topic, frame.getStreamId(), value),
+                                (metadata, error) -> {
+                                    unacknowledged.release();
+                                    if (error == null) {
+                                        acked.incrementAndGet();
+                                        ackedBytes.addAndGet(value.length);
+                                        outages.acked();
+                                    } else if (error instanceof RecordTooLargeException) {
+                                        oversized.incrementAndGet();
+                                        outages.acked();
+                                        console.block(tooLarge(frame, value.length, error));
+                                    } else {
+                                        fatal.compareAndSet(null, error);
+                                    }
+                                });
+                    };
+            Thread sender = isLive ? startSender(waiting, send, fatal) : null;
+            try {
+                while (!stopRequested && fatal.get() == null && hasNext(frames)) {
+                    VideoFrame frame = next(frames);
+                    pacer.await(read);
+                    if (isLive) {
+                        waiting.offer(frame);
+                    } else {
+                        // Blocks while Kafka is unreachable and the producer's buffer is full: a
+                        // file waits, up to --max-outage.
+                        send.send(frame);
+                    }
+                    read++;
+                    progress.update(read);
+                }
+            } finally {
+                waiting.close();
+                if (sender != null) {
+                    sender.join();
+                }
             }
             producer.flush();
+            if (outages.outages() > 0) {
+                console.block(
+                        String.format(
+                                Locale.ROOT,
+                                "  rode out %d Kafka outage(s), the longest %.1f s",
+                                outages.outages(),
+                                outages.longestOutage().toMillis() / 1000.0));
+            }
         } catch (KafkaException e) {
             fatal.compareAndSet(null, e);
         }
-        progress.done(sent);
+        progress.done(read);
         double seconds = (System.nanoTime() - start) / 1e9;
         console.block(
                 String.format(
@@ -256,6 +335,15 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
                         seconds > 0 ? acked.get() / seconds : 0.0,
                         topic,
                         frames.streamId()));
+        if (waiting.dropped() > 0) {
+            console.block(
+                    "  "
+                            + waiting.dropped()
+                            + " frame(s) of the live source were dropped, oldest first, while Kafka"
+                            + " was unreachable (--live-buffer "
+                            + liveBuffer
+                            + ")");
+        }
         if (oversized.get() > 0) {
             console.block(
                     "  "
@@ -275,10 +363,60 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
                             + " failed after "
                             + acked.get()
                             + " frames: "
-                            + fatal.get().getMessage(),
+                            + fatal.get().getMessage()
+                            + (fatal.get() instanceof TimeoutException
+                                    ? " (Kafka acknowledged nothing for longer than --max-outage "
+                                            + Durations.show(maxOutage)
+                                            + ")"
+                                    : ""),
                     fatal.get());
         }
         return oversized.get() > 0 ? 1 : 0;
+    }
+
+    /**
+     * The producer retries on its own, in order and without duplicates (idempotence), for as long
+     * as the feeder rides out an outage: sends block (a full buffer, no metadata) and deliveries
+     * wait up to --max-outage.
+     */
+    private Properties ridingOutages(Properties producer) {
+        long millis = maxOutage.toMillis();
+        producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(millis));
+        // Kafka wants delivery.timeout.ms >= linger.ms + request.timeout.ms (30 s by default).
+        producer.put(
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                String.valueOf(Math.max(millis, 60_000)));
+        return producer;
+    }
+
+    /** Sends what a live source's reader leaves in {@code waiting}, on a thread of its own. */
+    private static Thread startSender(
+            NewestFrames<VideoFrame> waiting, FrameSender send, AtomicReference<Exception> fatal) {
+        Thread sender =
+                new Thread(
+                        () -> {
+                            try {
+                                for (var frame = waiting.take();
+                                        frame.isPresent() && fatal.get() == null;
+                                        frame = waiting.take()) {
+                                    send.send(frame.get());
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } catch (RuntimeException e) {
+                                fatal.compareAndSet(null, e);
+                            }
+                        },
+                        "vlstream-produce-sender");
+        sender.setDaemon(true);
+        sender.start();
+        return sender;
+    }
+
+    /** Encodes and sends one frame. */
+    @FunctionalInterface
+    private interface FrameSender {
+        void send(VideoFrame frame);
     }
 
     static String tooLarge(VideoFrame frame, int bytes, Exception error) {
