@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vlstream.jobs.JobSettings;
+import io.vlstream.jobs.KafkaOptions;
 import io.vlstream.jobs.VlstreamJob;
 import io.vlstream.jobs.VlstreamJobMain;
 import java.util.Map;
@@ -29,7 +30,12 @@ class GpuSlotCapacityTest {
             FlinkDeploymentTest.flinkConfiguration(FlinkDeploymentTest.deployment("gpu"));
 
     private StreamGraph jobGraph() {
-        JobSettings settings = JobSettings.from(Configuration.fromMap(flinkConf));
+        Map<String, String> conf = new java.util.HashMap<>(flinkConf);
+        // The pods mount it from the ConfigMap kustomize makes of this file.
+        conf.put(
+                KafkaOptions.KAFKA_PROPERTIES_FILE.key(),
+                Manifests.BASE.resolve("kafka/client.properties").toString());
+        JobSettings settings = JobSettings.from(Configuration.fromMap(conf));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(spec.path("job").path("parallelism").asInt());
         VlstreamJobMain.kafkaJob(settings).addTo(env);

@@ -10,6 +10,7 @@ import io.strimzi.api.kafka.model.common.UnknownPropertyPreserving;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.vlstream.jobs.FrameOptions;
 import io.vlstream.jobs.KafkaOptions;
 import io.vlstream.jobs.VlstreamOptions;
@@ -43,7 +44,9 @@ class StrimziManifestsTest {
                     "KafkaNodePool",
                     KafkaNodePool.class,
                     "KafkaTopic",
-                    KafkaTopic.class);
+                    KafkaTopic.class,
+                    "KafkaUser",
+                    KafkaUser.class);
 
     @Test
     void everyStrimziManifestIsAValidModelObject() throws Exception {
