@@ -7,17 +7,11 @@ import io.vlstream.avro.GroundedCaption;
 import io.vlstream.avro.VideoFrame;
 import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -32,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandITCase {
 
     private static final String GROUP = "run-command-it";
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
     @TempDir Path checkpoints;
 
@@ -43,7 +36,8 @@ class RunCommandITCase {
         try (LocalVlstream kafka = VlstreamCluster.broker(GROUP);
                 TopicReader<AlignmentScore> scores = kafka.readScores(null);
                 TopicReader<GroundedCaption> captions = kafka.readCaptions(null)) {
-            Run first = Run.start(kafka.bootstrapServers(), checkpoints);
+            VlstreamRunProcess first =
+                    VlstreamRunProcess.start(kafka.bootstrapServers(), checkpoints, runSettings());
             assertThat(first.output()).noneMatch(line -> line.contains("resuming from"));
             kafka.applyInstruction(
                     "people",
@@ -56,7 +50,8 @@ class RunCommandITCase {
 
             // Published while nothing runs: the next run must pick them up where the last left.
             kafka.publishFrames(frames.subList(30, 60));
-            Run second = Run.start(kafka.bootstrapServers(), checkpoints);
+            VlstreamRunProcess second =
+                    VlstreamRunProcess.start(kafka.bootstrapServers(), checkpoints, runSettings());
             try {
                 assertThat(second.output()).anyMatch(line -> line.contains("resuming from chk-"));
 
@@ -87,6 +82,23 @@ class RunCommandITCase {
         }
     }
 
+    private static List<String> runSettings() {
+        return List.of(
+                "-D",
+                "vlstream.kafka.group-id=" + GROUP,
+                "-D",
+                "vlstream.kafka.transactional-id-prefix=" + GROUP,
+                "-D",
+                "vlstream.checkpoint-interval=500ms",
+                "-D",
+                // Long enough that the first run's moment is still open when it stops.
+                "vlstream.selection.quiet-timeout=30s",
+                "-D",
+                // 3 s of frames per run: only the two runs together reach an OPEN
+                // caption, and only if the second resumed the first one's moment.
+                "vlstream.selection.update-interval=4s");
+    }
+
     /** Sequences of the frame scores of stream cam-run for instruction "people". */
     private static List<Long> frameScores(List<AlignmentScore> scores) {
         return scores.stream()
@@ -100,99 +112,6 @@ class RunCommandITCase {
     private List<Path> checkpointsOnDisk() throws IOException {
         try (Stream<Path> files = Files.walk(checkpoints)) {
             return files.filter(p -> p.getFileName().toString().equals("_metadata")).toList();
-        }
-    }
-
-    /** One {@code vlstream run} process and what it printed. */
-    private record Run(Process process, List<String> lines) {
-
-        static Run start(String servers, Path checkpointDir, String... extra) throws Exception {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add("io.vlstream.cli.VlstreamCli");
-            command.addAll(
-                    List.of(
-                            "run",
-                            "-b",
-                            servers,
-                            "--checkpoint-dir",
-                            checkpointDir.toString(),
-                            "-D",
-                            "vlstream.kafka.group-id=" + GROUP,
-                            "-D",
-                            "vlstream.kafka.transactional-id-prefix=" + GROUP,
-                            "-D",
-                            "vlstream.checkpoint-interval=500ms",
-                            "-D",
-                            // Long enough that the first run's moment is still open when it stops.
-                            "vlstream.selection.quiet-timeout=30s",
-                            "-D",
-                            // 3 s of frames per run: only the two runs together reach an OPEN
-                            // caption, and only if the second resumed the first one's moment.
-                            "vlstream.selection.update-interval=4s"));
-            command.addAll(List.of(extra));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            List<String> lines = new CopyOnWriteArrayList<>();
-            Thread reader =
-                    new Thread(
-                            () -> {
-                                try (BufferedReader in =
-                                        new BufferedReader(
-                                                new InputStreamReader(
-                                                        process.getInputStream(),
-                                                        StandardCharsets.UTF_8))) {
-                                    for (String line; (line = in.readLine()) != null; ) {
-                                        lines.add(line);
-                                    }
-                                } catch (IOException e) {
-                                    // The process ended.
-                                }
-                            },
-                            "vlstream-run-output");
-            reader.setDaemon(true);
-            reader.start();
-            Run run = new Run(process, lines);
-            run.awaitLine("running;", START_TIMEOUT);
-            return run;
-        }
-
-        List<String> output() {
-            return List.copyOf(lines);
-        }
-
-        void awaitLine(String text, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (lines.stream().anyMatch(l -> l.contains(text))) {
-                    return;
-                }
-                if (!process.isAlive()) {
-                    throw new AssertionError(
-                            "vlstream run exited with "
-                                    + process.exitValue()
-                                    + ":\n"
-                                    + String.join("\n", lines));
-                }
-                Thread.sleep(100);
-            }
-            throw new AssertionError(
-                    "vlstream run did not print '"
-                            + text
-                            + "' within "
-                            + timeout
-                            + ":\n"
-                            + String.join("\n", lines));
-        }
-
-        /** SIGTERM, as Ctrl-C or a service manager stops it; waits for it to exit. */
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError("vlstream run did not stop within 60 s of SIGTERM");
-            }
         }
     }
 }

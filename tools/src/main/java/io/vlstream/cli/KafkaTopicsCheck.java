@@ -8,6 +8,8 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
@@ -50,7 +52,7 @@ final class KafkaTopicsCheck {
         } catch (TimeoutException e) {
             throw new UserError(unreachable(servers, timeout));
         } catch (ExecutionException e) {
-            throw explain(e.getCause(), servers, topics, timeout);
+            throw explain(e.getCause(), servers, principal(adminProps), topics, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError(
@@ -69,8 +71,20 @@ final class KafkaTopicsCheck {
                 + " settings (SASL/SSL) the cluster needs";
     }
 
+    /** Who the settings log in as: the SASL user name, if any. */
+    static String principal(Properties props) {
+        Matcher user = USERNAME.matcher(props.getProperty("sasl.jaas.config", ""));
+        return user.find() ? "user '" + user.group(1) + "'" : "this client";
+    }
+
+    private static final Pattern USERNAME = Pattern.compile("username=\"([^\"]*)\"");
+
     private static UserError explain(
-            Throwable cause, String servers, List<String> topics, Duration timeout) {
+            Throwable cause,
+            String servers,
+            String principal,
+            List<String> topics,
+            Duration timeout) {
         if (cause instanceof UnknownTopicOrPartitionException) {
             return new UserError(
                     "Kafka at "
@@ -92,7 +106,17 @@ final class KafkaTopicsCheck {
         }
         if (cause instanceof AuthorizationException) {
             return new UserError(
-                    "Kafka at " + servers + " does not allow this: " + cause.getMessage(), cause);
+                    "Kafka at "
+                            + servers
+                            + " does not authorize "
+                            + principal
+                            + " for "
+                            + topics
+                            + " ("
+                            + cause.getMessage()
+                            + "): it needs ACLs on them (deploy/kubernetes/base/kafka/users.yaml"
+                            + " lists each role's)",
+                    cause);
         }
         if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
             return new UserError(unreachable(servers, timeout), cause);

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             TailCommand.class,
             ReportCommand.class,
             ExportCommand.class,
-            RunCommand.class
+            RunCommand.class,
+            KafkaCommand.class
         })
 public final class VlstreamCli implements Runnable {
 

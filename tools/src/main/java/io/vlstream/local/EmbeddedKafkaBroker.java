@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -32,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings are those a single node needs (internal topics with replication factor 1) plus a
  * {@code transaction.max.timeout.ms} of one hour, so the Flink Kafka sink's default transaction
- * timeout (one hour) is accepted. It listens on 127.0.0.1 only, without TLS or authentication.
+ * timeout (one hour) is accepted. It listens on 127.0.0.1 only, without TLS or authentication
+ * unless built {@link Builder#withScramTls with SCRAM over TLS}.
  *
  * <p>The broker must come from the same {@code kafka-clients} 4.2.x as the Flink connector when
  * both run in one JVM.
@@ -140,6 +143,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int port;
         private int controllerPort;
         private Path dataDir;
+        private ScramTls security;
         private final Map<String, String> overrides = new LinkedHashMap<>();
 
         private Builder() {}
@@ -163,6 +167,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          */
         public Builder withDataDir(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        /**
+         * Clients connect with SCRAM-SHA-512 over TLS only (the users and certificates of {@code
+         * security}), and every request is authorized by ACLs ({@link ScramTls#ADMIN} is a super
+         * user): the embedded broker locked down as deploy/'s Kafka is. Users are added when the
+         * storage is formatted, so a data folder formatted without them keeps having none.
+         */
+        public Builder withScramTls(ScramTls security) {
+            this.security = Objects.requireNonNull(security, "security");
             return this;
         }
 
@@ -225,7 +240,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try (Writer out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
                 props.store(out, "vlstream embedded Kafka broker");
             }
-            String clusterId = format(configFile);
+            String clusterId =
+                    format(configFile, security != null ? security.formatArguments() : List.of());
 
             KafkaRaftServer server =
                     new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
@@ -252,9 +268,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.setProperty("process.roles", "broker,controller");
             p.setProperty("node.id", String.valueOf(NODE_ID));
             p.setProperty("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + quorumPort);
+            String client = security != null ? "SASL_SSL" : "PLAINTEXT";
             p.setProperty(
                     "listeners",
-                    "PLAINTEXT://"
+                    client
+                            + "://"
                             + HOST
                             + ":"
                             + clientPort
@@ -262,11 +280,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                             + HOST
                             + ":"
                             + quorumPort);
-            p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
+            p.setProperty("advertised.listeners", client + "://" + HOST + ":" + clientPort);
             p.setProperty(
                     "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
             p.setProperty("controller.listener.names", "CONTROLLER");
             p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+            if (security != null) {
+                p.putAll(security.brokerProperties());
+            }
             p.setProperty("log.dirs", dir.resolve("logs").toString());
 
             // One node: every internal topic has one replica; few partitions keep start-up quick.
@@ -309,7 +330,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         /** Formats the storage unless it already is, and returns its cluster id. */
-        private static String format(Path configFile) throws IOException {
+        private static String format(Path configFile, List<String> extra) throws IOException {
             Path meta = configFile.resolveSibling("logs").resolve("meta.properties");
             if (Files.exists(meta)) {
                 Properties written = new Properties();
@@ -324,13 +345,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             String clusterId = Uuid.randomUuid().toString();
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             int rc;
+            List<String> args =
+                    new ArrayList<>(
+                            List.of("format", "-t", clusterId, "-c", configFile.toString()));
+            args.addAll(extra);
             try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-                rc =
-                        StorageTool.execute(
-                                new String[] {
-                                    "format", "-t", clusterId, "-c", configFile.toString()
-                                },
-                                out);
+                rc = StorageTool.execute(args.toArray(String[]::new), out);
             } catch (RuntimeException e) {
                 throw new IOException(
                         "Kafka storage format failed for "
@@ -414,7 +434,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Deletes a folder and everything in it; a failure is logged, not thrown. */
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
@@ -437,7 +458,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         }
                     });
         } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Could not delete the Kafka data folder {}: {}", dir, e.toString());
+            LOG.warn("Could not delete {}: {}", dir, e.toString());
         }
     }
 }

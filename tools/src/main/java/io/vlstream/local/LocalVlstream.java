@@ -92,7 +92,7 @@ public final class LocalVlstream implements AutoCloseable {
             return new LocalVlstream(broker, JobSettings.from(withBroker), partitions);
         } catch (RuntimeException e) {
             broker.close();
-            deleteRecursively(broker.dataDir());
+            EmbeddedKafkaBroker.deleteRecursively(broker.dataDir());
             throw e;
         }
     }
@@ -367,15 +367,7 @@ public final class LocalVlstream implements AutoCloseable {
         texts.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));
         broker.close();
-        deleteRecursively(broker.dataDir());
-        deleteRecursively(checkpoints);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A temporary directory: the system cleans it up in the end.
-        }
+        EmbeddedKafkaBroker.deleteRecursively(broker.dataDir());
+        EmbeddedKafkaBroker.deleteRecursively(checkpoints);
     }
 }
