@@ -267,6 +267,37 @@ class SelectMomentsTest {
     }
 
     @Test
+    void checkpointsThatAreOnlySlowWhileFramesFlowDoNotKeepAQuietStreamOpen() throws Exception {
+        var harness = checkpointedHarness();
+        harness.setProcessingTime(1_000);
+        for (long t = 0; t <= 300; t += 100) {
+            send(harness, person(t, 0.9f));
+        }
+        // Another camera keeps sending; every checkpoint takes 6 s, longer than the quiet timeout
+        // (a large upload), which is no stall: frames kept arriving meanwhile.
+        long checkpoint = 0;
+        for (long now = 2_000; now <= 20_000; now += 1_000) {
+            harness.setProcessingTime(now);
+            send(
+                    harness,
+                    ScoredFrame.newBuilder(SelectionTestData.frame(now * MS, 0.9f))
+                            .setStreamId("cam-2")
+                            .build());
+            if ((now - 2_000) % 6_000 == 0) {
+                if (checkpoint > 0) {
+                    harness.notifyOfCompletedCheckpoint(checkpoint);
+                }
+                harness.snapshot(++checkpoint, now);
+            }
+        }
+        assertThat(harness.extractOutputValues())
+                .filteredOn(c -> c.getStreamId().equals(SelectionTestData.STREAM))
+                .singleElement()
+                .satisfies(c -> assertThat(c.getEndMicros()).isEqualTo(300 * MS));
+        harness.close();
+    }
+
+    @Test
     void aQuietStreamClosesOnceACheckpointTakenAfterItsQuietTimeCompletes() throws Exception {
         var harness = checkpointedHarness();
         harness.setProcessingTime(1_000);
