@@ -22,10 +22,17 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** The job's Kafka sources and exactly-once sinks, built from {@link JobSettings}. */
 public final class KafkaIo {
+
+    /**
+     * Every source reads only committed records, whatever the properties file says: a producer's
+     * aborted transaction (a camera gateway that crashed mid-transaction) never reaches the job.
+     */
+    static final String READ_COMMITTED = "read_committed";
 
     private KafkaIo() {}
 
@@ -43,6 +50,7 @@ public final class KafkaIo {
         return KafkaSource.<FrameEnvelope>builder()
                 .setBootstrapServers(settings.kafka().bootstrapServers())
                 .setProperties(settings.kafka().properties())
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED)
                 .setTopics(settings.kafka().topics().frames())
                 .setGroupId(settings.kafka().groupId() + "-frames")
                 .setClientIdPrefix(settings.kafka().groupId() + "-frames")
@@ -61,6 +69,7 @@ public final class KafkaIo {
         return KafkaSource.<InstructionEnvelope>builder()
                 .setBootstrapServers(settings.kafka().bootstrapServers())
                 .setProperties(settings.kafka().properties())
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED)
                 .setTopics(settings.kafka().topics().instructions())
                 .setGroupId(settings.kafka().groupId() + "-instructions")
                 .setClientIdPrefix(settings.kafka().groupId() + "-instructions")
@@ -76,6 +85,7 @@ public final class KafkaIo {
         return KafkaSource.<TextEnvelope>builder()
                 .setBootstrapServers(settings.kafka().bootstrapServers())
                 .setProperties(settings.kafka().properties())
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED)
                 .setTopics(settings.kafka().topics().texts())
                 .setGroupId(settings.kafka().groupId() + "-texts")
                 .setClientIdPrefix(settings.kafka().groupId() + "-texts")

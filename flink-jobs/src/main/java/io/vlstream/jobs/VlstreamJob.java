@@ -93,10 +93,20 @@ public final class VlstreamJob {
         return new Builder();
     }
 
-    /** Checkpointing for the exactly-once sinks; call before {@link #addTo}. */
+    /**
+     * Checkpointing for the exactly-once sinks; call before {@link #addTo}. A checkpoint times out
+     * at half the sinks' transaction timeout: a transaction the broker aborted for taking too long
+     * would lose its records, so a checkpoint must fail (and the job retry) well before that.
+     */
     public static void configure(StreamExecutionEnvironment env, JobSettings settings) {
         env.enableCheckpointing(
                 settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.getCheckpointConfig().setCheckpointTimeout(checkpointTimeout(settings).toMillis());
+    }
+
+    /** Half the sinks' transaction timeout. */
+    static Duration checkpointTimeout(JobSettings settings) {
+        return settings.kafka().transactionTimeout().dividedBy(2);
     }
 
     /** Adds the dataflow to {@code env}. */
@@ -273,10 +283,6 @@ public final class VlstreamJob {
     }
 
     /**
-     * The captioner of the caption stage: the grounded template by default, or the configured model
-     * (in-process, or a served VLM through async I/O).
-     */
-    /**
      * Quiet as the job's checkpoints confirm it, where it checkpoints: an outage (a broker restart,
      * a model warming up after a restore) then never closes a moment its frames were only delayed
      * by.
@@ -288,6 +294,10 @@ public final class VlstreamJob {
                 : QuietTimer.of(timeout);
     }
 
+    /**
+     * The captioner of the caption stage: the grounded template by default, or the configured model
+     * (in-process, or a served VLM through async I/O).
+     */
     private CaptionerSetup captionerSetup() {
         String spec = settings.models().captionerSpec();
         if (spec == null) {

@@ -23,6 +23,10 @@ import java.util.Random;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -75,6 +79,7 @@ class BadFramesITCase {
                     "gate",
                     AvroCodec.of(io.vlstream.avro.Instruction.class)
                             .encode(VlstreamCluster.instruction("not-a-frame", "a person")));
+            abortedFrame(local, VideoFrame.newBuilder(sample).setStreamId("aborted").build());
             local.publishFrames(good.subList(30, 60));
 
             List<DeadLetter> letters =
@@ -102,9 +107,34 @@ class BadFramesITCase {
                                 assertThat(d.getMessage()).isNotBlank();
                             });
             assertThat(dlq.records()).hasSize(5);
-            assertThat(scores.records()).hasSize(60);
+            // The job reads read_committed: the aborted frame was never there.
+            assertThat(scores.records())
+                    .hasSize(60)
+                    .noneMatch(s -> s.getStreamId().equals("aborted"));
             assertThat(captioned).isNotEmpty();
             assertThat(captioned).allSatisfy(c -> assertThat(c.getStreamId()).isEqualTo("gate"));
+        }
+    }
+
+    /** A frame a transactional producer wrote and then aborted (it crashed mid-transaction). */
+    private static void abortedFrame(LocalVlstream local, VideoFrame frame) {
+        Map<String, Object> props =
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        local.bootstrapServers(),
+                        ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                        "bad-frames-it-aborting-producer");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(
+                    new ProducerRecord<>(
+                            local.settings().kafka().topics().frames(),
+                            frame.getStreamId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            AvroCodec.of(VideoFrame.class).encode(frame)));
+            producer.flush();
+            producer.abortTransaction();
         }
     }
 
