@@ -82,8 +82,12 @@ class LockedDownDeploymentTest {
                         "topic:" + SCORES + ":Describe",
                         "topic:" + DLQ + ":Write",
                         "topic:" + DLQ + ":Describe",
-                        "group:" + group + "*:Read",
-                        "group:" + group + "*:Describe",
+                        "group:" + group + "-frames:Read",
+                        "group:" + group + "-frames:Describe",
+                        "group:" + group + "-instructions:Read",
+                        "group:" + group + "-instructions:Describe",
+                        "group:" + group + "-texts:Read",
+                        "group:" + group + "-texts:Describe",
                         "transactionalId:" + transactions + "*:Write",
                         "transactionalId:" + transactions + "*:Describe");
         assertThat(users.get("vlstream-producer"))
@@ -257,6 +261,39 @@ class LockedDownDeploymentTest {
         assertThat(policies)
                 .extracting(Manifests.Doc::name)
                 .contains("flink-jobmanager", "flink-taskmanager", "flink-egress");
+    }
+
+    @Test
+    void thePoliciesOpenThePortsFlinkIsConfiguredToUse() {
+        JsonNode conf = Manifests.flinkDeployment(null).path("spec").path("flinkConfiguration");
+        Map<String, Set<Integer>> ingress = new HashMap<>();
+        Map<String, Set<Integer>> egress = new HashMap<>();
+        for (Manifests.Doc policy : Manifests.base("NetworkPolicy")) {
+            ingress.put(policy.name(), ports(policy.node().path("spec").path("ingress")));
+            egress.put(policy.name(), ports(policy.node().path("spec").path("egress")));
+        }
+        int jobManagerRpc = conf.path("jobmanager.rpc.port").asInt();
+        int blob = conf.path("blob.server.port").asInt();
+        int rest = conf.path("rest.port").asInt();
+        int taskManagerRpc = conf.path("taskmanager.rpc.port").asInt();
+        int data = conf.path("taskmanager.data.port").asInt();
+        assertThat(List.of(jobManagerRpc, blob, rest, taskManagerRpc, data))
+                .as("every port fixed, none random")
+                .allSatisfy(port -> assertThat(port).isPositive());
+        assertThat(ingress.get("flink-jobmanager")).contains(jobManagerRpc, blob, rest);
+        assertThat(ingress.get("flink-taskmanager")).contains(taskManagerRpc, data);
+        assertThat(egress.get("flink-egress"))
+                .contains(jobManagerRpc, blob, taskManagerRpc, data, 9093);
+        // Default-deny covers egress too: Kafka's nodes need their quorum and replication ports.
+        assertThat(egress.get("kafka-egress")).contains(9090, 9091, 9093);
+    }
+
+    private static Set<Integer> ports(JsonNode rules) {
+        Set<Integer> ports = new HashSet<>();
+        for (JsonNode rule : rules) {
+            rule.path("ports").forEach(p -> ports.add(p.path("port").asInt()));
+        }
+        return ports;
     }
 
     private static void assertLockedDown(JsonNode securityContext, String what) {
