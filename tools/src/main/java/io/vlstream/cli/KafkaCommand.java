@@ -83,6 +83,8 @@ final class KafkaCommand implements java.util.concurrent.Callable<Integer> {
         }
         boolean temporary = dir == null;
         Path home = temporary ? Files.createTempDirectory("vlstream-kafka-") : dir;
+        // Owner-only: it holds the passwords and the users' properties files.
+        ScramTls.createPrivateDirectory(home);
         try {
             return serve(home, out);
         } catch (IOException e) {

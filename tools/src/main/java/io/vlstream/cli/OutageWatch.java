@@ -15,13 +15,15 @@ final class OutageWatch implements AutoCloseable {
     /** No acknowledgement for this long, with records waiting, counts as an outage. */
     static final Duration QUIET_LIMIT = Duration.ofSeconds(3);
 
-    private static final long REPORT_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+    /** While an outage lasts, it is reported this often. */
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
     private final Console console;
     private final ScheduledExecutorService timer;
     private long sent;
     private long acked;
     private long lastAckNanos = System.nanoTime();
+    private boolean inOutage;
     private long outageStartNanos;
     private long lastReportNanos;
     private int outages;
@@ -43,17 +45,18 @@ final class OutageWatch implements AutoCloseable {
         sent++;
     }
 
+    /** A record was acknowledged, or failed for good (either way it no longer waits). */
     synchronized void acked() {
         acked++;
         lastAckNanos = System.nanoTime();
-        if (outageStartNanos != 0) {
+        if (inOutage) {
+            inOutage = false;
             long lasted = lastAckNanos - outageStartNanos;
             longestOutageNanos = Math.max(longestOutageNanos, lasted);
             console.block(
                     String.format(
                             "  Kafka is back after %.1f s without acknowledgements; resuming",
                             lasted / 1e9));
-            outageStartNanos = 0;
         }
     }
 
@@ -64,7 +67,7 @@ final class OutageWatch implements AutoCloseable {
 
     synchronized Duration longestOutage() {
         long now = System.nanoTime();
-        long current = outageStartNanos != 0 ? now - outageStartNanos : 0;
+        long current = inOutage ? now - outageStartNanos : 0;
         return Duration.ofNanos(Math.max(longestOutageNanos, current));
     }
 
@@ -74,12 +77,13 @@ final class OutageWatch implements AutoCloseable {
         if (!waiting || now - lastAckNanos < QUIET_LIMIT.toNanos()) {
             return;
         }
-        if (outageStartNanos == 0) {
+        boolean firstReport = !inOutage;
+        if (firstReport) {
+            inOutage = true;
             outageStartNanos = lastAckNanos;
             outages++;
-            lastReportNanos = 0;
         }
-        if (now - lastReportNanos >= REPORT_EVERY_NANOS) {
+        if (firstReport || now - lastReportNanos >= REPORT_EVERY.toNanos()) {
             lastReportNanos = now;
             console.block(
                     String.format(

@@ -163,8 +163,11 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
             converter = DurationConverter.class,
             description =
                     "How long to keep retrying while Kafka acknowledges nothing, as during a broker"
-                            + " restart, before giving up (default: ${DEFAULT-VALUE}). Kafka must"
-                            + " be reachable at the start: that is checked within --kafka-timeout.")
+                            + " restart, before giving up (default: ${DEFAULT-VALUE}, at least 1m:"
+                            + " Kafka's delivery timeout must exceed its request timeout). It"
+                            + " overrides max.block.ms and delivery.timeout.ms from"
+                            + " --kafka-properties. Kafka must be reachable at the start: that is"
+                            + " checked within --kafka-timeout.")
     Duration maxOutage;
 
     @Mixin KafkaClientOptions kafka;
@@ -202,8 +205,8 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
         if (liveBuffer < 1 || liveBuffer > 100_000) {
             throw usage("--live-buffer must be between 1 and 100000 frames, not " + liveBuffer);
         }
-        if (maxOutage.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw usage("--max-outage must be at least 1s, not " + maxOutage);
+        if (maxOutage.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw usage("--max-outage must be at least 1m, not " + maxOutage);
         }
     }
 
@@ -284,11 +287,12 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
                                         outages.acked();
                                         console.block(tooLarge(frame, value.length, error));
                                     } else {
+                                        outages.acked();
                                         fatal.compareAndSet(null, error);
                                     }
                                 });
                     };
-            Thread sender = isLive ? startSender(waiting, send, fatal) : null;
+            Thread sender = isLive ? startSender(waiting, send, fatal, () -> stopRequested) : null;
             try {
                 while (!stopRequested && fatal.get() == null && hasNext(frames)) {
                     VideoFrame frame = next(frames);
@@ -382,29 +386,35 @@ final class ProduceCommand implements java.util.concurrent.Callable<Integer> {
     private Properties ridingOutages(Properties producer) {
         long millis = maxOutage.toMillis();
         producer.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(millis));
-        // Kafka wants delivery.timeout.ms >= linger.ms + request.timeout.ms (30 s by default).
-        producer.put(
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                String.valueOf(Math.max(millis, 60_000)));
+        producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(millis));
         return producer;
     }
 
     /** Sends what a live source's reader leaves in {@code waiting}, on a thread of its own. */
     private static Thread startSender(
-            NewestFrames<VideoFrame> waiting, FrameSender send, AtomicReference<Exception> fatal) {
+            NewestFrames<VideoFrame> waiting,
+            FrameSender send,
+            AtomicReference<Exception> fatal,
+            java.util.function.BooleanSupplier stopped) {
         Thread sender =
                 new Thread(
                         () -> {
                             try {
                                 for (var frame = waiting.take();
-                                        frame.isPresent() && fatal.get() == null;
+                                        frame.isPresent()
+                                                && fatal.get() == null
+                                                && !stopped.getAsBoolean();
                                         frame = waiting.take()) {
                                     send.send(frame.get());
                                 }
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
-                            } catch (RuntimeException e) {
-                                fatal.compareAndSet(null, e);
+                            } catch (RuntimeException | Error e) {
+                                fatal.compareAndSet(
+                                        null,
+                                        e instanceof Exception ex
+                                                ? ex
+                                                : new IllegalStateException("Sending failed", e));
                             }
                         },
                         "vlstream-produce-sender");

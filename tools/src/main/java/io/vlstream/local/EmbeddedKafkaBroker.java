@@ -237,7 +237,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             Properties props = brokerProperties(dir, clientPort, quorumPort);
             Path configFile = dir.resolve("server.properties");
-            try (Writer out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
+            // Owner-only: with SCRAM over TLS it holds the admin and key store passwords.
+            try (Writer out = ScramTls.privateWriter(configFile)) {
                 props.store(out, "vlstream embedded Kafka broker");
             }
             String clusterId =

@@ -34,7 +34,8 @@ public final class RoleAcls {
     /**
      * The bindings for every role.
      *
-     * @param jobGroup the job's consumer group prefix ({@code vlstream.kafka.group-id})
+     * @param jobGroup the job's {@code vlstream.kafka.group-id}; its sources' groups add {@code
+     *     -frames}, {@code -instructions} and {@code -texts}
      * @param transactionalIdPrefix the job's {@code vlstream.kafka.transactional-id-prefix}
      */
     public static List<AclBinding> of(
@@ -47,7 +48,15 @@ public final class RoleAcls {
             allow(acls, JOB, ResourceType.TOPIC, output, PatternType.LITERAL, AclOperation.WRITE);
             allow(acls, READER, ResourceType.TOPIC, output, PatternType.LITERAL, AclOperation.READ);
         }
-        allow(acls, JOB, ResourceType.GROUP, jobGroup, PatternType.PREFIXED, AclOperation.READ);
+        for (String source : List.of("-frames", "-instructions", "-texts")) {
+            allow(
+                    acls,
+                    JOB,
+                    ResourceType.GROUP,
+                    jobGroup + source,
+                    PatternType.LITERAL,
+                    AclOperation.READ);
+        }
         allow(
                 acls,
                 JOB,

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -21,8 +22,10 @@ import java.util.concurrent.TimeUnit;
  * SCRAM-SHA-512 over TLS for the embedded broker, as deploy/ runs Kafka: a certificate authority of
  * its own and the broker's certificate signed by it (made with the JDK's {@code keytool}), and a
  * random password per user. Clients trust the CA's certificate ({@link #caCertificate}, PEM) and
- * log in with {@link #clientProperties}. The controller listener takes only the broker's own
- * certificate (mutual TLS), so nothing reaches the node unauthenticated.
+ * log in with {@link #clientProperties}. The controller listener takes only certificates the CA
+ * signed (mutual TLS), and the CA's private key is deleted once it has signed the broker's: the
+ * broker's is the only one there will ever be. Everything is kept in a folder only this OS user may
+ * read; passwords reach keytool through its environment, never its command line.
  */
 public final class ScramTls {
 
@@ -34,9 +37,12 @@ public final class ScramTls {
     /** The principal of the broker's certificate on the controller listener. */
     static final String BROKER_PRINCIPAL = "CN=localhost";
 
-    private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
+    private static final Duration KEYTOOL_TIMEOUT = Duration.ofMinutes(1);
 
     private static final String SECRETS = "secrets.properties";
+
+    private static final String CA_PASSWORD_ENV = "VLSTREAM_CA_STORE_PASSWORD";
+    private static final String STORE_PASSWORD_ENV = "VLSTREAM_BROKER_STORE_PASSWORD";
 
     private final Path dir;
     private final String storePassword;
@@ -80,7 +86,7 @@ public final class ScramTls {
      * there, readable by this OS user only.
      */
     public static ScramTls create(Path dir, Collection<String> users) throws IOException {
-        Files.createDirectories(dir);
+        createPrivateDirectory(dir);
         Map<String, String> passwords = new LinkedHashMap<>();
         passwords.put(ADMIN, secret());
         for (String user : users) {
@@ -135,12 +141,27 @@ public final class ScramTls {
      * Writes {@link #clientProperties} for {@code user} to {@code file} (for --kafka-properties).
      */
     public Path writeClientProperties(String user, Path file) {
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        try (Writer out = privateWriter(file)) {
             clientProperties(user).store(out, "vlstream: Kafka as " + user + " (SCRAM over TLS)");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    /** Creates {@code dir} (and its parents) readable by this OS user only. */
+    public static void createPrivateDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** A new {@code file} (replacing one there), readable by this OS user only. */
+    static Writer privateWriter(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(
+                file,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
     }
 
     /** The broker's settings for a SASL_SSL client listener and an mTLS controller listener. */
@@ -181,12 +202,7 @@ public final class ScramTls {
         Properties saved = new Properties();
         saved.setProperty("store", storePassword);
         passwords.forEach((user, password) -> saved.setProperty("user." + user, password));
-        Path file = dir.resolve(SECRETS);
-        Files.deleteIfExists(file);
-        Files.createFile(
-                file,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        try (Writer out = privateWriter(dir.resolve(SECRETS))) {
             saved.store(out, "vlstream embedded broker: passwords (keep private)");
         }
     }
@@ -206,12 +222,18 @@ public final class ScramTls {
     }
 
     private void makeCertificates() throws IOException {
+        // The CA's store has a password of its own, and is deleted once it has signed.
+        Map<String, String> env =
+                Map.of(CA_PASSWORD_ENV, secret(), STORE_PASSWORD_ENV, storePassword);
         String san = "SAN=ip:127.0.0.1,dns:localhost";
-        Path ca = dir.resolve("ca.p12");
-        Path broker = dir.resolve("broker.p12");
-        Path request = dir.resolve("broker.csr");
-        Path signed = dir.resolve("broker.crt");
+        String ca = dir.resolve("ca.p12").toString();
+        String broker = dir.resolve("broker.p12").toString();
+        String request = dir.resolve("broker.csr").toString();
+        String signed = dir.resolve("broker.crt").toString();
+        String caCert = caCertificate().toString();
         keytool(
+                env,
+                CA_PASSWORD_ENV,
                 "-genkeypair",
                 "-alias",
                 "ca",
@@ -226,23 +248,23 @@ public final class ScramTls {
                 "-validity",
                 "30",
                 "-keystore",
-                ca.toString(),
+                ca,
                 "-storetype",
-                "PKCS12",
-                "-storepass",
-                storePassword);
+                "PKCS12");
         keytool(
+                env,
+                CA_PASSWORD_ENV,
                 "-exportcert",
                 "-rfc",
                 "-alias",
                 "ca",
                 "-keystore",
-                ca.toString(),
-                "-storepass",
-                storePassword,
+                ca,
                 "-file",
-                caCertificate().toString());
+                caCert);
         keytool(
+                env,
+                STORE_PASSWORD_ENV,
                 "-genkeypair",
                 "-alias",
                 "broker",
@@ -257,69 +279,74 @@ public final class ScramTls {
                 "-validity",
                 "30",
                 "-keystore",
-                broker.toString(),
+                broker,
                 "-storetype",
-                "PKCS12",
-                "-storepass",
-                storePassword);
+                "PKCS12");
         keytool(
+                env,
+                STORE_PASSWORD_ENV,
                 "-certreq",
                 "-alias",
                 "broker",
                 "-keystore",
-                broker.toString(),
-                "-storepass",
-                storePassword,
+                broker,
                 "-file",
-                request.toString());
+                request);
         keytool(
+                env,
+                CA_PASSWORD_ENV,
                 "-gencert",
                 "-rfc",
                 "-alias",
                 "ca",
                 "-keystore",
-                ca.toString(),
-                "-storepass",
-                storePassword,
+                ca,
                 "-infile",
-                request.toString(),
+                request,
                 "-outfile",
-                signed.toString(),
+                signed,
                 "-ext",
                 san,
                 "-validity",
                 "30");
         keytool(
+                env,
+                STORE_PASSWORD_ENV,
                 "-importcert",
                 "-noprompt",
                 "-alias",
                 "ca",
                 "-file",
-                caCertificate().toString(),
+                caCert,
                 "-keystore",
-                broker.toString(),
-                "-storepass",
-                storePassword);
+                broker);
         keytool(
+                env,
+                STORE_PASSWORD_ENV,
                 "-importcert",
                 "-noprompt",
                 "-alias",
                 "broker",
                 "-file",
-                signed.toString(),
+                signed,
                 "-keystore",
-                broker.toString(),
-                "-storepass",
-                storePassword);
+                broker);
+        Files.delete(Path.of(ca));
+        Files.delete(Path.of(request));
     }
 
-    private static void keytool(String... args) throws IOException {
+    /** Runs keytool, its store password read from {@code passwordEnv} in {@code env}. */
+    private static void keytool(Map<String, String> env, String passwordEnv, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        command.addAll(List.of("-storepass:env", passwordEnv));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
         try {
-            if (!process.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!process.waitFor(KEYTOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new IOException("keytool " + args[0] + " did not finish");
             }

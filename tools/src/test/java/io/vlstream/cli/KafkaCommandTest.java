@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code vlstream kafka --secure} in a JVM of its own, as a user starts it: each role's properties
  * file logs that role in (a producer publishes frames; a reader may not), SIGTERM stops it, and
- * started again on the same folder it keeps its users and topics.
+ * started again on the same folder it keeps its users (the first run's passwords still log in). The
+ * folder and the files holding passwords are readable by their owner only, and no password is
+ * printed.
  */
 class KafkaCommandTest {
 
@@ -61,7 +63,29 @@ class KafkaCommandTest {
         } finally {
             second.stop();
         }
-        assertThat(Files.readString(home.resolve("tls/secrets.properties"))).contains("user.admin");
+        Path secrets = home.resolve("tls/secrets.properties");
+        assertThat(Files.readString(secrets)).contains("user.admin");
+        for (Path secret :
+                List.of(
+                        home,
+                        secrets,
+                        home.resolve("vlstream-producer.properties"),
+                        home.resolve("data/server.properties"))) {
+            assertThat(
+                            java.nio.file.attribute.PosixFilePermissions.toString(
+                                    Files.getPosixFilePermissions(secret)))
+                    .as("permissions of %s", secret)
+                    .matches("rw[x-]------");
+        }
+        assertThat(Files.exists(home.resolve("tls/ca.p12"))).as("the CA's key is gone").isFalse();
+        java.util.Properties saved = new java.util.Properties();
+        try (var in = Files.newBufferedReader(secrets)) {
+            saved.load(in);
+        }
+        String output = String.join("\n", first.lines()) + String.join("\n", second.lines());
+        for (String name : saved.stringPropertyNames()) {
+            assertThat(output).as("printed").doesNotContain(saved.getProperty(name));
+        }
     }
 
     private static Cli.Result produce(String servers, Path login) throws IOException {
