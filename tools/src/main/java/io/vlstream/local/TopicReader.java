@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -13,11 +12,14 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads one output topic from the beginning with {@code isolation.level=read_committed} on a
- * background thread, collecting (and optionally printing) what the job committed.
+ * background thread, collecting (and optionally printing) what the job committed. It assigns itself
+ * every partition, without a consumer group: a group's rebalance (after a broker restart) would
+ * start a reader that commits nothing over from the beginning, and read everything twice.
  */
 public final class TopicReader<T extends SpecificRecord> implements AutoCloseable {
 
@@ -30,14 +32,22 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
             String bootstrapServers, String topic, Class<T> recordClass, Consumer<T> onRecord) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "vlstream-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         KafkaConsumer<String, T> consumer =
                 new KafkaConsumer<>(
                         props, new StringDeserializer(), new AvroKafkaDeserializer<>(recordClass));
-        consumer.subscribe(List.of(topic));
+        List<TopicPartition> partitions = new ArrayList<>();
+        try {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw new IllegalStateException("Cannot read the partitions of " + topic, e);
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
         thread =
                 new Thread(
                         () -> {
