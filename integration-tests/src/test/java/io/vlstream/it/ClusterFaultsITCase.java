@@ -9,6 +9,7 @@ import io.vlstream.avro.VideoFrame;
 import io.vlstream.jobs.PrepareBuiltinModels;
 import io.vlstream.local.LocalVlstream;
 import io.vlstream.local.TopicReader;
+import io.vlstream.model.remote.FakeChatServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,6 +56,17 @@ class ClusterFaultsITCase {
     private static final Duration FRAME_INTERVAL = Duration.ofMillis(100);
     private static final String INSTRUCTION = "people";
     private static final Duration QUIET = Duration.ofSeconds(3);
+    private static final String SERVED_BASELINE = "served-vlm";
+
+    /** The built-in grounded template captions; an OPEN/UPDATE caption every 5 s of a moment. */
+    private static final List<String> TEMPLATE =
+            List.of("--vlstream.selection.update-interval", "5s");
+
+    private static final Duration SLOW_ANSWER = Duration.ofSeconds(10);
+
+    /** How long the VLM answers slowly: 20 s in CI, several minutes with -Pslow-faults. */
+    private static final Duration SLOW_FOR =
+            Duration.ofSeconds(Integer.getInteger("vlstream.faults.slow-vlm-seconds", 20));
 
     @TempDir static Path home;
 
@@ -114,7 +130,10 @@ class ClusterFaultsITCase {
                             String savepoint = cluster.stopWithSavepoint(job, savepoints);
                             // No --allowNonRestoredState: state no operator claims fails the start.
                             return cluster.submit(
-                                    StandaloneFlinkCluster.jobJar(), savepoint, jobArgs(kafka));
+                                    StandaloneFlinkCluster.jobJar(),
+                                    savepoint,
+                                    Stream.concat(jobArgs(kafka).stream(), TEMPLATE.stream())
+                                            .toList());
                         });
 
         assertExactlyOnce(upgraded);
@@ -137,6 +156,57 @@ class ClusterFaultsITCase {
         assertSameOutputAsWithoutTheFault(restarted);
     }
 
+    @Test
+    @Order(5)
+    void withAServedVlmEveryMomentIsCaptionedByIt() throws Exception {
+        try (FakeChatServer vlm = FakeChatServer.start("fake-vlm").captions()) {
+            Outcome served = run(SERVED_BASELINE, servedVlm(vlm), (job, kafka) -> job);
+
+            assertExactlyOnce(served);
+            assertThat(served.captionSequence())
+                    .isNotEmpty()
+                    .allSatisfy(c -> assertThat(c).contains("images="));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aServedVlmTenTimesTooSlowBackpressuresTheSourcesAndThenCatchesUp() throws Exception {
+        try (FakeChatServer vlm = FakeChatServer.start("fake-vlm").captions()) {
+            Outcome slow =
+                    run(
+                            "slow-served-vlm",
+                            servedVlm(vlm),
+                            (job, kafka) -> {
+                                // Captions are due every second; each takes 10 s for a while.
+                                vlm.slow(SLOW_ANSWER);
+                                Thread.sleep(SLOW_FOR.toMillis());
+                                vlm.captions();
+                                return job;
+                            });
+
+            assertExactlyOnce(slow);
+            assertThat(slow.failovers()).as("no restart, no OOM").isZero();
+            // Backpressure reached the sources: frames waited upstream (their scores came late),
+            // not in an unbounded buffer before the captioner.
+            assertThat(slow.longestWait())
+                    .as("frames held back while the VLM was slow")
+                    .isGreaterThan(OUTCOMES.get(SERVED_BASELINE).longestWait().plus(SLOW_ANSWER));
+            assertSameOutputAs(slow, SERVED_BASELINE);
+        }
+    }
+
+    /** The job's captioner: the fake VLM over HTTP, one call at a time, patient. */
+    private static List<String> servedVlm(FakeChatServer vlm) {
+        return List.of(
+                "--vlstream.model.captioner",
+                "openai:"
+                        + vlm.baseUrl()
+                        + "?model=fake-vlm&max-in-flight=1&timeout=30s&total-timeout=60s&retries=0",
+                "--vlstream.selection.update-interval",
+                "1s");
+    }
+
     private static void assertExactlyOnce(Outcome outcome) {
         assertThat(outcome.duplicates()).as("frames scored twice").isZero();
         assertThat(outcome.lost()).as("frames never scored").isZero();
@@ -144,7 +214,11 @@ class ClusterFaultsITCase {
     }
 
     private static void assertSameOutputAsWithoutTheFault(Outcome outcome) {
-        Outcome baseline = OUTCOMES.get("baseline");
+        assertSameOutputAs(outcome, "baseline");
+    }
+
+    private static void assertSameOutputAs(Outcome outcome, String baselineName) {
+        Outcome baseline = OUTCOMES.get(baselineName);
         assertThat(baseline).as("the run without a fault ran first").isNotNull();
         assertThat(outcome.finalMoments()).isEqualTo(baseline.finalMoments());
         assertThat(outcome.captionSequence()).isEqualTo(baseline.captionSequence());
@@ -163,9 +237,7 @@ class ClusterFaultsITCase {
                 "--vlstream.checkpoint-interval",
                 "500ms",
                 "--vlstream.selection.quiet-timeout",
-                QUIET.toSeconds() + "s",
-                "--vlstream.selection.update-interval",
-                "5s");
+                QUIET.toSeconds() + "s");
     }
 
     /** What a fault does to the running job; returns the id of the job running afterwards. */
@@ -175,6 +247,10 @@ class ClusterFaultsITCase {
     }
 
     private static Outcome run(String name, Fault fault) throws Exception {
+        return run(name, TEMPLATE, fault);
+    }
+
+    private static Outcome run(String name, List<String> extraArgs, Fault fault) throws Exception {
         String stream = "cam-" + name;
         try (LocalVlstream kafka = VlstreamCluster.broker("cluster-" + name)) {
             Map<Long, Long> scoredAtNanos = new ConcurrentHashMap<>();
@@ -190,7 +266,26 @@ class ClusterFaultsITCase {
                                     });
                     TopicReader<GroundedCaption> captions = kafka.readCaptions(null);
                     TopicReader<DeadLetter> deadLetters = kafka.readDeadLetters(null)) {
-                String job = cluster.submit(StandaloneFlinkCluster.jobJar(), null, jobArgs(kafka));
+                List<String> args = new ArrayList<>(jobArgs(kafka));
+                args.addAll(extraArgs);
+                String job = cluster.submit(StandaloneFlinkCluster.jobJar(), null, args);
+                AtomicReference<String> running = new AtomicReference<>(job);
+                AtomicLong peakHeap = new AtomicLong();
+                AtomicLong peakBackPressure = new AtomicLong();
+                ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+                sampler.scheduleWithFixedDelay(
+                        () -> {
+                            try {
+                                peakHeap.accumulateAndGet(cluster.taskManagerHeapUsed(), Math::max);
+                                peakBackPressure.accumulateAndGet(
+                                        cluster.framesSourceBackPressure(running.get()), Math::max);
+                            } catch (Exception e) {
+                                // A job being replaced, a TaskManager being killed: sample later.
+                            }
+                        },
+                        1,
+                        1,
+                        TimeUnit.SECONDS);
                 kafka.applyInstruction(
                         INSTRUCTION,
                         VlstreamCluster.instruction(INSTRUCTION, "a person"),
@@ -203,8 +298,14 @@ class ClusterFaultsITCase {
                 long start = System.nanoTime();
                 for (int i = 0; i < frames.size(); i++) {
                     if (i == FAULT_AT) {
-                        String running = job;
-                        after = faults.submit(() -> fault.inject(running, kafka));
+                        String before = job;
+                        after =
+                                faults.submit(
+                                        () -> {
+                                            String now = fault.inject(before, kafka);
+                                            running.set(now);
+                                            return now;
+                                        });
                     }
                     publishedAtNanos.put(frames.get(i).getSequence(), System.nanoTime());
                     kafka.publishFrame(frames.get(i));
@@ -227,6 +328,7 @@ class ClusterFaultsITCase {
                 Thread.sleep(QUIET.toMillis() * 3);
                 all = captions.records();
                 int failovers = cluster.failures(job);
+                sampler.shutdownNow();
                 cluster.cancel(job);
 
                 // The longest a frame waited from its publication until its score was readable:
@@ -270,7 +372,9 @@ class ClusterFaultsITCase {
                                 committedCaptions,
                                 deadLetters.records().size(),
                                 failovers,
-                                Duration.ofNanos(longestWait));
+                                Duration.ofNanos(longestWait),
+                                peakHeap.get() >> 20,
+                                peakBackPressure.get());
                 OUTCOMES.put(name, outcome);
                 return outcome;
             }
@@ -298,6 +402,8 @@ class ClusterFaultsITCase {
             int deadLetters,
             int failovers,
             Duration longestWait,
+            long peakHeapMb,
+            long peakSourceBackPressure,
             List<String> finalMoments,
             List<String> captionSequence) {
 
@@ -308,7 +414,9 @@ class ClusterFaultsITCase {
                 List<GroundedCaption> captions,
                 int deadLetters,
                 int failovers,
-                Duration longestWait) {
+                Duration longestWait,
+                long peakHeapMb,
+                long peakSourceBackPressure) {
             long origin = frames.get(0).getPtsMicros();
             List<Long> sent = frames.stream().map(VideoFrame::getSequence).toList();
             long distinct = scored.stream().distinct().count();
@@ -323,6 +431,8 @@ class ClusterFaultsITCase {
                     deadLetters,
                     failovers,
                     longestWait,
+                    peakHeapMb,
+                    peakSourceBackPressure,
                     captions.stream()
                             .filter(ClusterFaultsITCase::isFinal)
                             .map(c -> span(c, origin))
@@ -344,7 +454,7 @@ class ClusterFaultsITCase {
         StringBuilder out = new StringBuilder("\n");
         out.append(
                 String.format(
-                        "%-22s %6s %6s %5s %5s %8s %4s %9s %9s  %s%n",
+                        "%-22s %6s %6s %5s %5s %8s %4s %9s %9s %9s %8s  %s%n",
                         "scenario",
                         "frames",
                         "scores",
@@ -354,11 +464,13 @@ class ClusterFaultsITCase {
                         "dlq",
                         "failovers",
                         "max wait",
+                        "peak heap",
+                        "src bp",
                         "final moments"));
         for (Outcome o : OUTCOMES.values()) {
             out.append(
                     String.format(
-                            "%-22s %6d %6d %5d %5d %8d %4d %9d %8.1fs  %s%n",
+                            "%-22s %6d %6d %5d %5d %8d %4d %9d %8.1fs %7d MB %8d  %s%n",
                             o.name(),
                             o.framesIn(),
                             o.scores(),
@@ -368,6 +480,8 @@ class ClusterFaultsITCase {
                             o.deadLetters(),
                             o.failovers(),
                             o.longestWait().toMillis() / 1000.0,
+                            o.peakHeapMb(),
+                            o.peakSourceBackPressure(),
                             o.finalMoments()));
         }
         return out.toString();

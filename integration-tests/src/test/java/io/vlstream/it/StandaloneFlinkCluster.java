@@ -215,6 +215,37 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 .size();
     }
 
+    /** The most heap in use on any TaskManager now, in bytes. */
+    long taskManagerHeapUsed() throws Exception {
+        long most = 0;
+        for (String id : taskManagerIds()) {
+            JsonNode metric =
+                    get("/taskmanagers/" + id + "/metrics?get=Status.JVM.Memory.Heap.Used");
+            most = Math.max(most, metric.path(0).path("value").asLong());
+        }
+        return most;
+    }
+
+    /**
+     * How backpressured the job's frames source is now: its busiest subtask's backpressured time,
+     * in ms per second (0 to 1000); 0 while Flink has no figure yet.
+     */
+    long framesSourceBackPressure(String jobId) throws Exception {
+        for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+            if (vertex.path("name").asText().startsWith("Source: frames")) {
+                JsonNode metric =
+                        get(
+                                "/jobs/"
+                                        + jobId
+                                        + "/vertices/"
+                                        + vertex.path("id").asText()
+                                        + "/subtasks/metrics?get=backPressuredTimeMsPerSecond&agg=max");
+                return Math.round(metric.path(0).path("max").asDouble());
+            }
+        }
+        return 0;
+    }
+
     JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response =
                 http.send(
